@@ -1,0 +1,66 @@
+"""Where a VIN stands for one campaign: pure logic over the campaign's VIN screen.
+
+The seed's rule: ranges are a screen, the posted affected list is the truth.
+Ranges of different model years overlap in serials, so a range only applies to a
+VIN of its own model year (position 10), never by serial alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from campaign.vin import DecodedVin
+
+
+class VinState(StrEnum):
+    AFFECTED = "affected"  # on the posted list, remedy still to do
+    REMEDIED = "remedied"  # on the list, closed for this VIN (remedied / not needed / unreachable)
+    IN_RANGE_NOT_AFFECTED = "in_range_not_affected"
+    IN_RANGE_LIST_NOT_POSTED = "in_range_list_not_posted"
+    NOT_COVERED = "not_covered"
+
+
+STATE_LABELS = {
+    VinState.AFFECTED: "Affected — recall open",
+    VinState.REMEDIED: "Remedied",
+    VinState.IN_RANGE_NOT_AFFECTED: "In range, not affected",
+    VinState.IN_RANGE_LIST_NOT_POSTED: "In range, affected list not yet posted",
+    VinState.NOT_COVERED: "Not covered",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenRange:
+    wmi: str
+    vds: str
+    model_year: int
+    serial_from: str
+    serial_to: str
+    model_label: str
+
+    def covers(self, decoded: DecodedVin) -> bool:
+        return (
+            decoded.wmi == self.wmi
+            and decoded.vds == self.vds
+            and decoded.model_year == self.model_year
+            and self.serial_from <= decoded.serial <= self.serial_to
+        )
+
+
+def matching_range(decoded: DecodedVin, ranges: list[ScreenRange]) -> ScreenRange | None:
+    for screen in ranges:
+        if screen.covers(decoded):
+            return screen
+    return None
+
+
+def vin_state(
+    *, decoded: DecodedVin, ranges: list[ScreenRange], list_posted: bool, entry_status: str | None
+) -> VinState:
+    """``entry_status`` is the VIN's AffectedVehicle.status for the campaign, or None if not on the list."""
+    if entry_status is not None:
+        return VinState.AFFECTED if entry_status == "open" else VinState.REMEDIED
+    if matching_range(decoded, ranges) is None:
+        return VinState.NOT_COVERED
+    return VinState.IN_RANGE_NOT_AFFECTED if list_posted else VinState.IN_RANGE_LIST_NOT_POSTED

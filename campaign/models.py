@@ -1,0 +1,252 @@
+"""A recall campaign, the vehicles it covers and the posted list of affected VINs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Campaign(models.Model):
+    class Phase(models.TextChoices):
+        # The order the seed's dealer letter walks through.
+        PRELIMINARY = "preliminary", "Preliminary notice (no parts yet)"
+        PARTS_AVAILABLE = "parts_available", "Parts available"
+        OWNER_NOTIFICATION = "owner_notification", "Owner notification"
+        CLOSED = "closed", "Closed"
+
+    code = models.CharField(max_length=12, unique=True, help_text="Manufacturer's campaign code, e.g. ALE.")
+    title = models.CharField(max_length=200)
+    manufacturer = models.CharField(max_length=200)
+    make = models.CharField(max_length=60, help_text="Brand shown to owners, e.g. Lexus.")
+    component = models.CharField(max_length=200)
+    nhtsa_number = models.CharField("NHTSA recall number", max_length=20, blank=True)
+    defect_description = models.TextField()
+    consequence = models.TextField(help_text="Safety risk, in plain language.")
+    warning_signs = models.TextField(blank=True)
+    remedy_description = models.TextField()
+    owner_instructions = models.TextField(blank=True, help_text="What an owner should do.")
+    reimbursement = models.TextField(blank=True)
+    dealer_notice = models.TextField(blank=True, help_text="The dealer letter, as sent.")
+    media_rule = models.TextField(blank=True)
+    qa = models.JSONField(
+        "customer Q&A", default=list, blank=True, help_text="The script for answering owners: [{q, a}, …]."
+    )
+    customer_help_line = models.CharField(max_length=40, blank=True)
+    dir_filed_on = models.DateField("defect report (DIR) filed on")
+    vins_posted_on = models.DateField("affected VINs posted on", null=True, blank=True)
+    owner_notification_planned = models.CharField(max_length=60, blank=True)
+    owner_notification_started_on = models.DateField(null=True, blank=True)
+    production_period = models.CharField(max_length=120, blank=True)
+    production_change = models.TextField(blank=True)
+    expected_failure_rate = models.DecimalField(max_digits=6, decimal_places=5, null=True, blank=True)
+    reported_cases = models.PositiveIntegerField(null=True, blank=True)
+    reported_accidents = models.PositiveIntegerField(null=True, blank=True)
+    phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.PRELIMINARY)
+    # Set when an affected-VIN list lands: before it, a VIN in range is only "in range, list not yet posted".
+    affected_list_posted_at = models.DateTimeField(null=True, blank=True)
+    # What the public look-up shows as "last updated" (49 CFR 573.15).
+    data_updated_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-dir_filed_on", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expected_failure_rate__isnull=True)
+                | Q(expected_failure_rate__gte=0, expected_failure_rate__lte=1),
+                name="campaign_failure_rate_is_a_fraction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+    @property
+    def remedy_available(self) -> bool:
+        return self.phase in (self.Phase.PARTS_AVAILABLE, self.Phase.OWNER_NOTIFICATION)
+
+
+class CampaignPhaseChange(models.Model):
+    """One row per phase transition: who moved the campaign, when, from what, to what, why."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phase_changes")
+    from_phase = models.CharField(max_length=20, choices=Campaign.Phase.choices, blank=True)
+    to_phase = models.CharField(max_length=20, choices=Campaign.Phase.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+
+class CoveredModel(models.Model):
+    """A line of the campaign's VIN table that carries a UIO count (units in operation)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="covered_models")
+    position = models.PositiveSmallIntegerField(help_text="Order in the printed table.")
+    model_label = models.CharField(max_length=40, help_text="As printed, e.g. 'GS 350'.")
+    model_year = models.PositiveSmallIntegerField()
+    uio = models.PositiveIntegerField("UIO", help_text="Units in operation.")
+
+    class Meta:
+        ordering = ["campaign", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "position"], name="covered_model_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_year} {self.model_label}"
+
+
+class VinRange(models.Model):
+    """A printed VIN range: a screen, not the truth (the posted list is the truth)."""
+
+    covered_model = models.ForeignKey(CoveredModel, on_delete=models.CASCADE, related_name="ranges")
+    position = models.PositiveSmallIntegerField()
+    wmi = models.CharField("WMI", max_length=3)
+    vds = models.CharField("VDS", max_length=5)
+    serial_from = models.CharField(max_length=7)
+    serial_to = models.CharField(max_length=7)
+
+    class Meta:
+        ordering = ["covered_model__campaign", "covered_model__position", "position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(serial_from__lte=F("serial_to")), name="vin_range_ordered"),
+            models.UniqueConstraint(fields=["covered_model", "position"], name="vin_range_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wmi} {self.vds} {self.serial_from}–{self.serial_to}"
+
+    @property
+    def size(self) -> int:
+        return int(self.serial_to) - int(self.serial_from) + 1 if self.serial_to.isdigit() else 0
+
+
+class Vehicle(models.Model):
+    """A vehicle known to the system, keyed by its VIN, with its registered owner.
+
+    Owner columns live here (one registered owner per vehicle, refreshed from state
+    registration data on each import) so a list import writes one row per vehicle.
+    They are never shown by the public look-up.
+    """
+
+    vin = models.CharField("VIN", max_length=17, primary_key=True)
+    model_label = models.CharField(max_length=40, blank=True)
+    model_year = models.PositiveSmallIntegerField()
+    owner_name = models.CharField(max_length=120, blank=True)
+    address1 = models.CharField(max_length=120, blank=True)
+    address2 = models.CharField(max_length=120, blank=True)
+    city = models.CharField(max_length=80, blank=True)
+    state = models.CharField(max_length=2, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+    created_at = models.DateTimeField()
+    owner_updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(vin__regex=r"^[A-HJ-NPR-Z0-9]{17}$"), name="vehicle_vin_shape"),
+        ]
+
+    def __str__(self) -> str:
+        return self.vin
+
+    @property
+    def has_owner(self) -> bool:
+        return bool(self.owner_name or self.address1)
+
+
+class AffectedVehicle(models.Model):
+    """A VIN on a campaign's posted affected list, with where it stands for that campaign."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open (remedy not done)"
+        REMEDIED = "remedied", "Remedied"
+        NOT_NEEDED = "not_needed", "Inspected, remedy not needed"
+        UNREACHABLE = "unreachable", "Unreachable (exported, stolen, scrapped, owner not found)"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="affected_vehicles")
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="campaign_entries")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    added_at = models.DateTimeField()
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "vehicle"], name="affected_vehicle_once_per_campaign"),
+        ]
+        indexes = [
+            # The VIN look-up: every campaign entry for one VIN.
+            models.Index(fields=["vehicle", "campaign"], name="affected_by_vin"),
+            # Completion counts per campaign and status.
+            models.Index(fields=["campaign", "status"], name="affected_by_campaign_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.code} {self.vehicle_id}"
+
+
+class CampaignDocument(models.Model):
+    """Technical instructions, parts information, claim instructions… published as the campaign advances."""
+
+    class Kind(models.TextChoices):
+        TECHNICAL_INSTRUCTIONS = "technical", "Technical instructions"
+        PARTS_INFORMATION = "parts", "Parts information"
+        CLAIM_INSTRUCTIONS = "claims", "Warranty claim instructions"
+        OWNER_LETTER = "owner_letter", "Owner letter"
+        OTHER = "other", "Other"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="campaign-documents/%Y/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VinImport(models.Model):
+    """One upload of an affected-VIN list, processed by a Celery task."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Finished"
+        FAILED = "failed", "Failed"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="vin_imports")
+    source = models.FileField(upload_to="vin-imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    rejects = models.FileField(upload_to="vin-imports/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.code} import of {self.original_name}"

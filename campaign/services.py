@@ -1,0 +1,80 @@
+"""Writes to campaigns: loading a definition, moving through phases."""
+
+from __future__ import annotations
+
+from django.apps import apps as django_apps
+from django.db import transaction
+from django.utils import timezone
+
+from campaign.definition import CampaignDef
+from campaign.errors import DomainError
+from campaign.models import Campaign, CampaignPhaseChange
+
+PHASE_ORDER = [choice for choice, _ in Campaign.Phase.choices]
+
+
+@transaction.atomic
+def campaign_load(*, definition: CampaignDef, apps=django_apps):
+    """Create or update a campaign and replace its VIN table; all or nothing.
+
+    ``apps`` lets the data migration run this against historical models.
+    """
+    campaign_model = apps.get_model("campaign", "Campaign")
+    covered_model = apps.get_model("campaign", "CoveredModel")
+    range_model = apps.get_model("campaign", "VinRange")
+    phase_change_model = apps.get_model("campaign", "CampaignPhaseChange")
+
+    existing = campaign_model.objects.select_for_update().filter(code=definition.code).first()
+    fields = dict(definition.fields)
+    if existing is not None:
+        # The phase moves only through campaign_phase_advance, where the change is recorded.
+        fields.pop("phase")
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.data_updated_at = timezone.now()
+        existing.save()
+        campaign = existing
+    else:
+        campaign = campaign_model.objects.create(code=definition.code, **fields)
+        phase_change_model.objects.create(
+            campaign=campaign, from_phase="", to_phase=campaign.phase, note="Campaign loaded"
+        )
+
+    covered_model.objects.filter(campaign=campaign).delete()
+    for position, cm in enumerate(definition.covered_models, start=1):
+        row = covered_model.objects.create(
+            campaign=campaign, position=position, model_label=cm.model_label, model_year=cm.model_year, uio=cm.uio
+        )
+        range_model.objects.bulk_create(
+            range_model(
+                covered_model=row,
+                position=i,
+                wmi=r.wmi,
+                vds=r.vds,
+                serial_from=r.serial_from,
+                serial_to=r.serial_to,
+            )
+            for i, r in enumerate(cm.ranges, start=1)
+        )
+    return campaign
+
+
+@transaction.atomic
+def campaign_phase_advance(*, campaign_id: int, to_phase: str, user=None, note: str = "") -> Campaign:
+    """Move a campaign to a later phase (or close it), recording who did it and why."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+    if to_phase not in PHASE_ORDER:
+        raise DomainError(f"{to_phase!r} is not a campaign phase.", field="to_phase")
+    if PHASE_ORDER.index(to_phase) <= PHASE_ORDER.index(campaign.phase):
+        raise DomainError(
+            f"{campaign.code} is already at '{campaign.get_phase_display()}'; "
+            f"a campaign only moves forward.",
+            field="to_phase",
+        )
+    CampaignPhaseChange.objects.create(
+        campaign=campaign, from_phase=campaign.phase, to_phase=to_phase, changed_by=user, note=note
+    )
+    campaign.phase = to_phase
+    campaign.data_updated_at = timezone.now()
+    campaign.save(update_fields=["phase", "data_updated_at", "updated_at"])
+    return campaign

@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def public_lookup(request):
+    return HttpResponse("todo")

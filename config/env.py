@@ -1,0 +1,84 @@
+"""One typed reader for settings that come from the environment.
+
+Every value is parsed here and a bad one stops start-up with a message naming
+the variable, instead of surfacing later as an odd behaviour.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+
+class ImproperEnvironment(ValueError):
+    pass
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+_RATE = re.compile(r"^\d+/(second|minute|hour|day)$")
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name)
+    if value is None:
+        if default is None:
+            raise ImproperEnvironment(f"{name} must be set")
+        return default
+    return value.strip()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperEnvironment(f"{name}={raw!r} is not a boolean (use 1/0, true/false, yes/no)")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperEnvironment(f"{name}={raw!r} is not a whole number") from None
+    if minimum is not None and value < minimum:
+        raise ImproperEnvironment(f"{name}={value} must be at least {minimum}")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str) -> str:
+    """A DRF-style rate such as ``120/minute``."""
+    value = env_str(name, default)
+    if not _RATE.match(value):
+        raise ImproperEnvironment(
+            f"{name}={value!r} is not a rate like '120/minute' (second, minute, hour or day)"
+        )
+    return value
+
+
+def env_url(name: str, default: str | None, *, schemes: tuple[str, ...]) -> str | None:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    value = raw.strip()
+    scheme = value.split("://", 1)[0] if "://" in value else ""
+    if scheme not in schemes:
+        raise ImproperEnvironment(
+            f"{name}={value!r} must be a URL starting with one of: "
+            + ", ".join(f"{s}://" for s in schemes)
+        )
+    return value

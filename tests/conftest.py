@@ -1,0 +1,92 @@
+"""Shared fixtures: the ALE campaign, Celery modes, the browser.
+
+Celery: by default tasks run eagerly in-process so a unit test never leaves a
+message on the broker. Tests marked ``celery_worker`` get a real worker thread
+consuming from Redis (``REDIS_URL``) and must use ``django_db(transaction=True)``
+so the worker's own connection sees committed rows.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ALE_FILE = Path(settings.BASE_DIR) / "campaign" / "data" / "ALE.yaml"
+
+
+@pytest.fixture
+def ale(db):
+    """Safety Recall ALE as migration 0002 loads it (reloaded if a transactional test flushed it)."""
+    from campaign.definition import parse
+    from campaign.models import Campaign
+    from campaign.services import campaign_load
+
+    campaign = Campaign.objects.filter(code="ALE").first()
+    if campaign is None:
+        campaign = campaign_load(definition=parse(ALE_FILE.read_text(encoding="utf-8")))
+    return campaign
+
+
+@pytest.fixture(autouse=True)
+def _celery_mode(request):
+    from config.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session")
+def _celery_worker_session(django_db_setup, django_db_blocker):
+    """One real worker thread for the session, consuming from the configured Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    if not settings.REDIS_URL:
+        pytest.fail("Tests marked celery_worker need REDIS_URL (the README's test command sets it).")
+    app.conf.task_always_eager = False
+    app.control.purge()
+    with django_db_blocker.unblock(), start_worker(app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=30):
+        yield app
+
+
+@pytest.fixture
+def celery_worker(request, _celery_worker_session, transactional_db):
+    """A real worker over Redis; the test's rows are committed so the worker sees them."""
+    from config.celery import app
+
+    app.conf.task_always_eager = False
+    yield _celery_worker_session
+
+
+# --- Browser ------------------------------------------------------------------
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium, never a downloaded one; flags keep it off this closed network.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
