@@ -141,7 +141,10 @@ def parse(text: str) -> CampaignDef:
         except InvalidOperation:
             raise r.fail("expected_failure_rate", f"{rate_raw!r} is not a number") from None
         if not 0 <= rate <= 1:
-            raise r.fail("expected_failure_rate", "should be a fraction between 0 and 1 (0.002 for 2 in 1,000)")
+            raise r.fail(
+                "expected_failure_rate",
+                "should be a fraction between 0 and 1 (0.002 for 2 in 1,000)",
+            )
 
     qa = r.get(data, "qa", "qa", required=False) or []
     if not isinstance(qa, list):
@@ -161,17 +164,25 @@ def parse(text: str) -> CampaignDef:
         "dir_filed_on": r.date(dates, "dir_filed", "dates.dir_filed"),
         "vins_posted_on": r.date(dates, "vins_posted", "dates.vins_posted", required=False),
         "owner_notification_planned": r.text(
-            dates, "owner_notification_planned", "dates.owner_notification_planned", required=False, max_length=60
+            dates,
+            "owner_notification_planned",
+            "dates.owner_notification_planned",
+            required=False,
+            max_length=60,
         ),
         "owner_notification_started_on": r.date(
             dates, "owner_notification_started", "dates.owner_notification_started", required=False
         ),
-        "production_period": r.text(data, "production_period", "production_period", required=False, max_length=120),
+        "production_period": r.text(
+            data, "production_period", "production_period", required=False, max_length=120
+        ),
         "production_change": r.text(data, "production_change", "production_change", required=False),
         "expected_failure_rate": rate,
         "reported_cases": r.integer(data, "reported_cases", "reported_cases", required=False),
         "reported_accidents": r.integer(data, "reported_accidents", "reported_accidents", required=False),
-        "customer_help_line": r.text(data, "customer_help_line", "customer_help_line", required=False, max_length=40),
+        "customer_help_line": r.text(
+            data, "customer_help_line", "customer_help_line", required=False, max_length=40
+        ),
         "defect_description": r.text(data, "defect", "defect"),
         "consequence": r.text(data, "consequence", "consequence"),
         "warning_signs": r.text(data, "warning_signs", "warning_signs", required=False),
@@ -207,7 +218,10 @@ def parse(text: str) -> CampaignDef:
             serial = r.text(rng, "serial", f"{rpath}.serial")
             match = _SERIAL_RANGE.match(serial.upper())
             if not match:
-                raise r.fail(f"{rpath}.serial", f"{serial!r} should look like 0007930-0028367 (VIN positions 11-17)")
+                raise r.fail(
+                    f"{rpath}.serial",
+                    f"{serial!r} should look like 0007930-0028367 (VIN positions 11-17)",
+                )
             low, high = match.groups()
             if low > high:
                 raise r.fail(f"{rpath}.serial", f"starts at {low}, after its end {high}")

@@ -30,7 +30,10 @@ class Campaign(models.Model):
     dealer_notice = models.TextField(blank=True, help_text="The dealer letter, as sent.")
     media_rule = models.TextField(blank=True)
     qa = models.JSONField(
-        "customer Q&A", default=list, blank=True, help_text="The script for answering owners: [{q, a}, …]."
+        "customer Q&A",
+        default=list,
+        blank=True,
+        help_text="The script for answering owners: [{q, a}, …].",
     )
     customer_help_line = models.CharField(max_length=40, blank=True)
     dir_filed_on = models.DateField("defect report (DIR) filed on")
@@ -81,6 +84,9 @@ class CampaignPhaseChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_phase or 'new'} → {self.to_phase}"
 
 
 class CoveredModel(models.Model):
@@ -151,7 +157,9 @@ class Vehicle(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(vin__regex=r"^[A-HJ-NPR-Z0-9]{17}$"), name="vehicle_vin_shape"),
+            models.CheckConstraint(
+                condition=Q(vin__regex=r"^[A-HJ-NPR-Z0-9]{17}$"), name="vehicle_vin_shape"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -179,7 +187,9 @@ class AffectedVehicle(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "vehicle"], name="affected_vehicle_once_per_campaign"),
+            models.UniqueConstraint(
+                fields=["campaign", "vehicle"], name="affected_vehicle_once_per_campaign"
+            ),
         ]
         indexes = [
             # The VIN look-up: every campaign entry for one VIN.

@@ -77,8 +77,12 @@ def vin_lookup(*, vin: str) -> VinLookup:
     One query: all campaigns, each annotated with this VIN's entry on its list.
     """
     decoded = decode(vin)
-    entry = AffectedVehicle.objects.filter(campaign=OuterRef("pk"), vehicle_id=decoded.vin).values("status")[:1]
-    campaigns = list(Campaign.objects.annotate(entry_status=Subquery(entry)).order_by("-dir_filed_on", "code"))
+    entry = AffectedVehicle.objects.filter(campaign=OuterRef("pk"), vehicle_id=decoded.vin).values("status")[
+        :1
+    ]
+    campaigns = list(
+        Campaign.objects.annotate(entry_status=Subquery(entry)).order_by("-dir_filed_on", "code")
+    )
     statuses = []
     for campaign in campaigns:
         screen = campaign_screen(campaign)

@@ -43,7 +43,11 @@ def campaign_load(*, definition: CampaignDef, apps=django_apps):
     covered_model.objects.filter(campaign=campaign).delete()
     for position, cm in enumerate(definition.covered_models, start=1):
         row = covered_model.objects.create(
-            campaign=campaign, position=position, model_label=cm.model_label, model_year=cm.model_year, uio=cm.uio
+            campaign=campaign,
+            position=position,
+            model_label=cm.model_label,
+            model_year=cm.model_year,
+            uio=cm.uio,
         )
         range_model.objects.bulk_create(
             range_model(
@@ -67,8 +71,7 @@ def campaign_phase_advance(*, campaign_id: int, to_phase: str, user=None, note: 
         raise DomainError(f"{to_phase!r} is not a campaign phase.", field="to_phase")
     if PHASE_ORDER.index(to_phase) <= PHASE_ORDER.index(campaign.phase):
         raise DomainError(
-            f"{campaign.code} is already at '{campaign.get_phase_display()}'; "
-            f"a campaign only moves forward.",
+            f"{campaign.code} is already at '{campaign.get_phase_display()}'; a campaign only moves forward.",
             field="to_phase",
         )
     CampaignPhaseChange.objects.create(

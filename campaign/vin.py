@@ -69,7 +69,9 @@ def validate(raw: str) -> str:
         raise InvalidVin(
             vin,
             f"A VIN has 17 characters; this one has {len(vin)}. "
-            + ("Check for a missing character." if len(vin) < VIN_LENGTH else "Check for an extra character."),
+            + (
+                "Check for a missing character." if len(vin) < VIN_LENGTH else "Check for an extra character."
+            ),
         )
     for index, ch in enumerate(vin, start=1):
         if ch in _FORBIDDEN:

@@ -78,7 +78,6 @@ def env_url(name: str, default: str | None, *, schemes: tuple[str, ...]) -> str 
     scheme = value.split("://", 1)[0] if "://" in value else ""
     if scheme not in schemes:
         raise ImproperEnvironment(
-            f"{name}={value!r} must be a URL starting with one of: "
-            + ", ".join(f"{s}://" for s in schemes)
+            f"{name}={value!r} must be a URL starting with one of: " + ", ".join(f"{s}://" for s in schemes)
         )
     return value

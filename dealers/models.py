@@ -65,8 +65,12 @@ class Membership(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
-    dealer = models.ForeignKey(Dealer, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships")
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships")
+    dealer = models.ForeignKey(
+        Dealer, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -90,10 +94,14 @@ class Membership(models.Model):
                 name="membership_scope_matches_role",
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "dealer"], condition=Q(dealer__isnull=False), name="membership_dealer_role_once"
+                fields=["user", "role", "dealer"],
+                condition=Q(dealer__isnull=False),
+                name="membership_dealer_role_once",
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "region"], condition=Q(region__isnull=False), name="membership_region_role_once"
+                fields=["user", "role", "region"],
+                condition=Q(region__isnull=False),
+                name="membership_region_role_once",
             ),
             models.UniqueConstraint(
                 fields=["user"], condition=Q(role="campaign_admin"), name="membership_admin_once"
@@ -108,7 +116,9 @@ class Membership(models.Model):
 class ServicingDealer(models.Model):
     """The dealer responsible for an affected vehicle's outreach (nearest to the owner)."""
 
-    vehicle = models.OneToOneField(Vehicle, primary_key=True, on_delete=models.CASCADE, related_name="servicing")
+    vehicle = models.OneToOneField(
+        Vehicle, primary_key=True, on_delete=models.CASCADE, related_name="servicing"
+    )
     dealer = models.ForeignKey(Dealer, on_delete=models.PROTECT, related_name="serviced_vehicles")
     assigned_at = models.DateTimeField(auto_now_add=True)
 
@@ -127,6 +137,9 @@ class OwnerDataAccess(models.Model):
     class Meta:
         ordering = ["-viewed_at"]
         indexes = [models.Index(fields=["vehicle", "-viewed_at"], name="owner_access_by_vehicle")]
+
+    def __str__(self) -> str:
+        return f"{self.user} viewed {self.vehicle_id} ({self.context})"
 
 
 class InventoryUnit(models.Model):
@@ -155,9 +168,13 @@ class InventoryUnit(models.Model):
     class Meta:
         ordering = ["-received_on", "stock_number"]
         constraints = [
-            models.CheckConstraint(condition=Q(vin__regex=r"^[A-HJ-NPR-Z0-9]{17}$"), name="inventory_vin_shape"),
+            models.CheckConstraint(
+                condition=Q(vin__regex=r"^[A-HJ-NPR-Z0-9]{17}$"), name="inventory_vin_shape"
+            ),
             models.UniqueConstraint(
-                fields=["dealer", "vin"], condition=Q(status="in_stock"), name="inventory_vin_once_in_stock"
+                fields=["dealer", "vin"],
+                condition=Q(status="in_stock"),
+                name="inventory_vin_once_in_stock",
             ),
             models.UniqueConstraint(
                 fields=["dealer", "stock_number"],
@@ -165,7 +182,8 @@ class InventoryUnit(models.Model):
                 name="inventory_stock_number_once_in_stock",
             ),
             models.CheckConstraint(
-                condition=~Q(status="delivered", stop_sale=True), name="inventory_no_delivery_under_stop_sale"
+                condition=~Q(status="delivered", stop_sale=True),
+                name="inventory_no_delivery_under_stop_sale",
             ),
         ]
         indexes = [
@@ -192,9 +210,14 @@ class InventoryEvent(models.Model):
 
     unit = models.ForeignKey(InventoryUnit, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.unit_id})"

@@ -57,7 +57,10 @@ def _celery_worker_session(django_db_setup, django_db_blocker):
         pytest.fail("Tests marked celery_worker need REDIS_URL (the README's test command sets it).")
     app.conf.task_always_eager = False
     app.control.purge()
-    with django_db_blocker.unblock(), start_worker(app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=30):
+    with (
+        django_db_blocker.unblock(),
+        start_worker(app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=30),
+    ):
         yield app
 
 
@@ -90,3 +93,102 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+# --- Personas -----------------------------------------------------------------
+# Dealer A (region West) and dealer B (region East); staff of each; regional staff
+# of West; a national campaign administrator; and the anonymous public.
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def region_west(db):
+    from tests.factories import RegionFactory
+
+    return RegionFactory(code="WEST", name="Western Area")
+
+
+@pytest.fixture
+def region_east(db):
+    from tests.factories import RegionFactory
+
+    return RegionFactory(code="EAST", name="Eastern Area")
+
+
+@pytest.fixture
+def dealer_a(region_west):
+    from tests.factories import DealerFactory
+
+    return DealerFactory(
+        code="10001", name="Lexus of Pasadena", region=region_west, city="Pasadena", state="CA"
+    )
+
+
+@pytest.fixture
+def dealer_b(region_east):
+    from tests.factories import DealerFactory
+
+    return DealerFactory(
+        code="20002", name="Lexus of Manhattan", region=region_east, city="New York", state="NY"
+    )
+
+
+def _member(username, role, *, dealer=None, region=None):
+    from tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, role=role, dealer=dealer, region=region)
+    return user
+
+
+@pytest.fixture
+def service_manager_a(dealer_a):
+    return _member("svc_a", "service_manager", dealer=dealer_a)
+
+
+@pytest.fixture
+def parts_manager_a(dealer_a):
+    return _member("parts_a", "parts_manager", dealer=dealer_a)
+
+
+@pytest.fixture
+def preowned_manager_a(dealer_a):
+    return _member("preowned_a", "preowned_manager", dealer=dealer_a)
+
+
+@pytest.fixture
+def principal_a(dealer_a):
+    return _member("principal_a", "dealer_principal", dealer=dealer_a)
+
+
+@pytest.fixture
+def service_manager_b(dealer_b):
+    return _member("svc_b", "service_manager", dealer=dealer_b)
+
+
+@pytest.fixture
+def preowned_manager_b(dealer_b):
+    return _member("preowned_b", "preowned_manager", dealer=dealer_b)
+
+
+@pytest.fixture
+def regional_west(region_west):
+    return _member("regional_west", "regional_staff", region=region_west)
+
+
+@pytest.fixture
+def campaign_admin(db):
+    return _member("campaign_admin", "campaign_admin")
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)`` -> a test client signed in as that user."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
