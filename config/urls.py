@@ -8,7 +8,13 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("campaign.api_urls")),
-    path("", include("campaign.urls")),
+    path("recalls/", include("campaign.urls")),
+    path("accounts/", include("dealers.auth_urls")),
+    path("campaigns/", include("campaign.import_urls")),
+    path("campaigns/", include("campaign.staff_urls")),
+    path("vehicles/", include("dealers.vehicle_urls")),
+    path("inventory/", include("dealers.inventory_urls")),
+    path("", include("dealers.urls")),
 ]
 
 if settings.DEBUG:
