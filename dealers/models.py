@@ -221,3 +221,31 @@ class InventoryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.unit_id})"
+
+
+class DealerNotice(models.Model):
+    """Something the dealer's staff must see on their home page until someone dismisses it."""
+
+    class Kind(models.TextChoices):
+        STOP_SALE = "stop_sale", "New stop-sale units"
+        CAMPAIGN = "campaign", "Campaign update"
+
+    dealer = models.ForeignKey(Dealer, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    message = models.CharField(max_length=300)
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # Home pages: the dealer's notices not yet dismissed.
+            models.Index(fields=["dealer", "dismissed_at"], name="notice_open_by_dealer"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message
