@@ -179,8 +179,14 @@ class AffectedVehicle(models.Model):
         NOT_NEEDED = "not_needed", "Inspected, remedy not needed"
         UNREACHABLE = "unreachable", "Unreachable (exported, stolen, scrapped, owner not found)"
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="affected_vehicles")
-    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="campaign_entries")
+    # No single-column FK indexes: (campaign, vehicle) and affected_by_vin (vehicle, campaign)
+    # below lead with each column, and every extra index slows the list import's inserts.
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="affected_vehicles", db_index=False
+    )
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.PROTECT, related_name="campaign_entries", db_index=False
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     added_at = models.DateTimeField()
     status_changed_at = models.DateTimeField(null=True, blank=True)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.db.models import Max, OuterRef, Subquery
+import psycopg
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Max
 
 from campaign.eligibility import ScreenRange, VinState, matching_range, vin_state
 from campaign.models import AffectedVehicle, Campaign, VinRange
@@ -47,6 +51,12 @@ class CampaignVinStatus:
     def is_open(self) -> bool:
         return self.state == VinState.AFFECTED
 
+    @property
+    def remedy_available(self) -> bool:
+        # Only the preliminary notice comes before parts exist; a closed campaign still
+        # repairs a VIN that is open on its list, so the remedy stays available to it.
+        return self.campaign.phase != Campaign.Phase.PRELIMINARY
+
 
 @dataclass(frozen=True)
 class VinLookup:
@@ -71,18 +81,79 @@ class VinLookup:
         return next((s.model_label for s in self.statuses if s.model_label), None)
 
 
+# The look-up is the public API's hot path (README, "Speed"). Compiling an ORM query
+# costs about a millisecond of Python, more than PostgreSQL takes to answer it, so the
+# steady state runs one hand-written statement: per campaign, the columns that change
+# when it is edited (its version, as text: cheap to read, only compared) and this VIN's
+# status on its posted list (the (campaign, vehicle) unique constraint makes that at
+# most one row, found through the index affected_by_vin). Full Campaign rows are cached
+# per process by that version and reloaded when it moves.
+_campaigns: dict[int, tuple[tuple, Campaign]] = {}
+
+
+@lru_cache(maxsize=4)
+def _lookup_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    campaign, affected = quote(Campaign._meta.db_table), quote(AffectedVehicle._meta.db_table)
+    version = ", ".join(
+        f"CAST(c.{column} AS TEXT)"
+        for column in ("updated_at", "phase", "affected_list_posted_at", "data_updated_at")
+    )
+    return (
+        f"SELECT c.id, {version}, "
+        f"(SELECT a.status FROM {affected} a WHERE a.campaign_id = c.id AND a.vehicle_id = %s) "
+        f"FROM {campaign} c ORDER BY c.dir_filed_on DESC, c.code"
+    )
+
+
+# One psycopg cursor per database connection, reused by every look-up on it: a new
+# cursor builds its own type adapters, which costs as much as running the statement.
+_lookup_cursors: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _lookup_rows(db, vin: str) -> list[tuple]:
+    sql = _lookup_sql(db.vendor)
+    if db.vendor != "postgresql" or db.queries_logged:
+        # SQLite, or queries being recorded (tests, DEBUG): Django's own cursor logs the SQL.
+        with db.cursor() as cursor:
+            cursor.execute(sql, [vin])
+            return cursor.fetchall()
+    # PostgreSQL spends longer planning this statement than running it, so it is sent
+    # with server-side binding, which psycopg prepares once per connection (settings:
+    # OPTIONS prepare_threshold); Django's own cursors bind on the client and are never
+    # prepared. Wrapped like any Django cursor, so database errors are translated.
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    raw = _lookup_cursors.get(db.connection)
+    if raw is None or raw.closed:
+        raw = _lookup_cursors[db.connection] = psycopg.Cursor(db.connection)
+    cursor = db.make_cursor(raw)
+    cursor.execute(sql, [vin])
+    return cursor.fetchall()
+
+
+def _current_campaigns(versions: list[tuple]) -> list[Campaign]:
+    """The Campaign rows matching ``versions`` ((id, *version columns)), from the cache when current."""
+    stale = [v[0] for v in versions if _campaigns.get(v[0], ((),))[0] != v]
+    if stale:
+        fresh = Campaign.objects.in_bulk(stale)
+        for version in versions:
+            if version[0] in fresh:
+                _campaigns[version[0]] = (version, fresh[version[0]])
+    return [_campaigns[v[0]][1] for v in versions if v[0] in _campaigns]
+
+
 def vin_lookup(*, vin: str) -> VinLookup:
     """Every campaign's verdict on one VIN. Raises ``InvalidVin`` for a malformed VIN.
 
-    One query: all campaigns, each annotated with this VIN's entry on its list.
+    One query in steady state (see ``_lookup_sql``); after a campaign changes, the
+    first look-up in each process also reloads it and its VIN table.
     """
     decoded = decode(vin)
-    entry = AffectedVehicle.objects.filter(campaign=OuterRef("pk"), vehicle_id=decoded.vin).values("status")[
-        :1
-    ]
-    campaigns = list(
-        Campaign.objects.annotate(entry_status=Subquery(entry)).order_by("-dir_filed_on", "code")
-    )
+    db = connections[DEFAULT_DB_ALIAS]  # once: every attribute of the `connection` proxy is a lookup
+    rows = _lookup_rows(db, decoded.vin)
+    entries = {row[0]: row[5] for row in rows}
+    campaigns = _current_campaigns([row[:5] for row in rows])
     statuses = []
     for campaign in campaigns:
         screen = campaign_screen(campaign)
@@ -90,14 +161,19 @@ def vin_lookup(*, vin: str) -> VinLookup:
             decoded=decoded,
             ranges=screen,
             list_posted=campaign.affected_list_posted_at is not None,
-            entry_status=campaign.entry_status,
+            entry_status=entries.get(campaign.pk),
         )
         if state != VinState.NOT_COVERED:
             match = matching_range(decoded, screen)
             statuses.append(CampaignVinStatus(campaign, state, match.model_label if match else None))
-    last_updated = max((c.data_updated_at for c in campaigns), default=None)
+    last_updated = max(
+        (d for c in campaigns for d in (c.data_updated_at, c.affected_list_posted_at) if d is not None),
+        default=None,
+    )
     return VinLookup(decoded=decoded, statuses=statuses, last_updated=last_updated)
 
 
 def campaigns_last_updated() -> dt.datetime | None:
-    return Campaign.objects.aggregate(m=Max("data_updated_at"))["m"]
+    """When the public recall data last changed: a campaign edited or an affected list posted."""
+    latest = Campaign.objects.aggregate(edited=Max("data_updated_at"), posted=Max("affected_list_posted_at"))
+    return max((d for d in latest.values() if d is not None), default=None)

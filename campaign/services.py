@@ -81,3 +81,19 @@ def campaign_phase_advance(*, campaign_id: int, to_phase: str, user=None, note: 
     campaign.data_updated_at = timezone.now()
     campaign.save(update_fields=["phase", "data_updated_at", "updated_at"])
     return campaign
+
+
+def campaign_document_add(*, campaign_id: int, kind: str, title: str, file, user=None):
+    """Publish a document (technical instructions, parts information, claim instructions…) to a campaign."""
+    from campaign.models import CampaignDocument
+
+    if kind not in CampaignDocument.Kind.values:
+        raise DomainError(f"{kind!r} is not a kind of campaign document.", field="kind")
+    title = " ".join((title or "").split())
+    if not title:
+        raise DomainError("Give the document a title dealers will recognise.", field="title")
+    campaign = Campaign.objects.get(pk=campaign_id)
+    document = CampaignDocument(campaign=campaign, kind=kind, title=title, uploaded_by=user)
+    document.file.save(file.name, file, save=False)
+    document.save()
+    return document

@@ -73,15 +73,17 @@ def validate(raw: str) -> str:
                 "Check for a missing character." if len(vin) < VIN_LENGTH else "Check for an extra character."
             ),
         )
-    for index, ch in enumerate(vin, start=1):
-        if ch in _FORBIDDEN:
-            raise InvalidVin(
-                vin,
-                f"Position {index} is the letter {ch}, which never appears in a VIN; "
-                f"it is probably {_FORBIDDEN[ch]}.",
-            )
-        if ch not in _TRANSLITERATION:
-            raise InvalidVin(vin, f"Position {index} is {ch!r}; a VIN has only letters and digits.")
+    if not _VIN_IN_TEXT.fullmatch(vin):
+        # Only a VIN with a wrong character is walked, to name the position.
+        for index, ch in enumerate(vin, start=1):
+            if ch in _FORBIDDEN:
+                raise InvalidVin(
+                    vin,
+                    f"Position {index} is the letter {ch}, which never appears in a VIN; "
+                    f"it is probably {_FORBIDDEN[ch]}.",
+                )
+            if ch not in _TRANSLITERATION:
+                raise InvalidVin(vin, f"Position {index} is {ch!r}; a VIN has only letters and digits.")
     expected = check_digit(vin)
     if vin[8] != expected:
         raise InvalidVin(

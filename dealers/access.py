@@ -8,12 +8,13 @@ of scope are a 404, never a 403 that confirms they exist.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from dealers.models import Dealer, Membership
+from dealers.models import Dealer, Membership, Region
 
 Role = Membership.Role
 
@@ -34,7 +35,7 @@ class UserScope:
 
 def user_scope(user) -> UserScope:
     """The user's memberships, read once per request (cached on the user object)."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return UserScope()
     cached = getattr(user, "_recall_scope", None)
     if cached is not None:
@@ -55,25 +56,37 @@ def user_scope(user) -> UserScope:
     return scope
 
 
-def dealer_q(user, dealer_path: str = "dealer") -> Q:
-    """A filter on rows whose dealer is reached by ``dealer_path`` ('dealer', 'unit__dealer', …)."""
+def dealer_q(user, dealer_path: str = "dealer", *, roles: Iterable[str] | None = None) -> Q:
+    """A filter on rows whose dealer is reached by ``dealer_path`` ('dealer', 'unit__dealer', …).
+
+    ``roles`` narrows the dealer memberships that count to those roles (a user who is
+    pre-owned manager at A and service manager at C sees inventory of A only when a view
+    passes ``roles=(PREOWNED_MANAGER, DEALER_PRINCIPAL)``); regional and national scope
+    are unaffected by it.
+    """
     scope = user_scope(user)
     if scope.national:
         return Q()
     prefix = "" if dealer_path in ("", "self") else f"{dealer_path}__"
+    if roles is None:
+        dealer_ids = scope.dealer_ids
+    else:
+        dealer_ids = frozenset().union(*(scope.dealer_roles.get(r, frozenset()) for r in roles))
     condition = Q(**{f"{prefix}id__in": []})  # nothing, unless a membership adds to it
-    if scope.dealer_ids:
-        condition |= Q(**{f"{prefix}id__in": sorted(scope.dealer_ids)})
+    if dealer_ids:
+        condition |= Q(**{f"{prefix}id__in": sorted(dealer_ids)})
     if scope.region_ids:
         condition |= Q(**{f"{prefix}region_id__in": sorted(scope.region_ids)})
     return condition
 
 
-def scope_to_user(queryset: QuerySet, user, dealer_path: str = "dealer") -> QuerySet:
+def scope_to_user(
+    queryset: QuerySet, user, dealer_path: str = "dealer", *, roles: Iterable[str] | None = None
+) -> QuerySet:
     """Restrict a queryset of dealer-owned rows to what the user may see."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
-    return queryset.filter(dealer_q(user, dealer_path))
+    return queryset.filter(dealer_q(user, dealer_path, roles=roles))
 
 
 def dealers_for_user(user) -> QuerySet[Dealer]:
@@ -87,12 +100,22 @@ def get_dealer_for_user(user, pk: int) -> Dealer:
         raise Http404("No such dealer.") from None
 
 
-def get_for_user(queryset: QuerySet, user, dealer_path: str = "dealer", **lookup):
+def get_for_user(
+    queryset: QuerySet, user, dealer_path: str = "dealer", *, roles: Iterable[str] | None = None, **lookup
+):
     """Fetch one dealer-owned object in the user's scope, or 404."""
     try:
-        return scope_to_user(queryset, user, dealer_path).get(**lookup)
+        return scope_to_user(queryset, user, dealer_path, roles=roles).get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404(f"No such {queryset.model._meta.verbose_name}.") from None
+
+
+def regions_for_user(user) -> QuerySet[Region]:
+    """Regions whose dashboards the user may open: their own, or all for national users."""
+    scope = user_scope(user)
+    if scope.national:
+        return Region.objects.all()
+    return Region.objects.filter(pk__in=sorted(scope.region_ids))
 
 
 def user_may_see_dealer(user, dealer: Dealer) -> bool:

@@ -1,6 +1,27 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.db.models.signals import post_migrate
+
+
+def _sync_role_groups(sender, apps=None, **kwargs) -> None:
+    # Re-applied after every migrate: new models' permissions reach the administrator's
+    # group, and a flushed test database gets its role groups back.
+    from dealers.services import role_groups_sync
+
+    # flush sends no ``apps``: the live registry is the current state then.
+    role_groups_sync(apps=apps or global_apps, strict=False)
 
 
 class DealersConfig(AppConfig):
     name = "dealers"
     verbose_name = "Dealers, people and inventory"
+
+    def ready(self) -> None:
+        post_migrate.connect(_sync_role_groups, sender=self, dispatch_uid="dealers.role_groups_sync")
+        # A new affected-VIN list re-checks every dealer's pre-owned inventory (stop-sale).
+        from campaign.signals import affected_list_changed
+        from dealers.signals import inventory_recheck_on_list_change
+
+        affected_list_changed.connect(
+            inventory_recheck_on_list_change, dispatch_uid="dealers.inventory_recheck"
+        )

@@ -33,6 +33,13 @@ def ale(db):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 is slow on purpose (~0.3 s a hash here); every persona hashes a password, and
+    # the permission matrix builds eight per case. Tests need a hash, not a slow one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _celery_mode(request):
     from config.celery import app
 

@@ -60,6 +60,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     dealer = factory.SubFactory(DealerFactory)
     region = None
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Through the service, so the user joins the role's permission group as in production.
+        from dealers.services import membership_grant
+
+        return membership_grant(**kwargs)
+
 
 class VehicleFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -1,0 +1,15 @@
+"""Celery tasks of the campaign app: thin wrappers that take ids and call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from campaign.vin_import import vin_import_process
+
+
+# No automatic retry: the import is one transaction, so a failure leaves nothing to resume, and
+# vin_import_process records why it failed for the staff page. acks_late (settings) plus the
+# claim in vin_import_process make a redelivered message harmless: a finished import never re-runs.
+@shared_task(name="campaign.vin_import_run", ignore_result=True)
+def vin_import_run(vin_import_id: int) -> None:
+    vin_import_process(vin_import_id=vin_import_id)

@@ -1,0 +1,170 @@
+"""Django admin for the dealer network, its people, servicing assignments, inventory and notices.
+
+Memberships are edited through the services so a role always brings its permission
+group with it (``save_related`` / ``save_model`` / ``delete_model`` below).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from dealers.models import (
+    Dealer,
+    DealerNotice,
+    InventoryEvent,
+    InventoryUnit,
+    Membership,
+    OwnerDataAccess,
+    Region,
+    ServicingDealer,
+)
+from dealers.services import membership_revoke, user_groups_sync
+
+User = get_user_model()
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(Dealer)
+class DealerAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "city", "state", "region", "phone", "active")
+    list_filter = ("region", "active", "state")
+    search_fields = ("code", "name", "city", "postal_code")
+    list_select_related = ("region",)
+    ordering = ("code",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("role", "dealer", "region", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("dealer", "region")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "dealer", "region", "created_at")
+    list_filter = ("role", "region", "dealer__region")
+    search_fields = ("user__username", "user__email", "dealer__code", "dealer__name")
+    list_select_related = ("user", "dealer", "region")
+    autocomplete_fields = ("user", "dealer", "region")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        user_groups_sync(user=obj.user)
+
+    def delete_model(self, request, obj):
+        membership_revoke(membership=obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user"):
+            membership_revoke(membership=membership)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithMembershipsAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, MembershipInline]
+    list_filter = (*UserAdmin.list_filter, "memberships__role")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the inline memberships are saved: role groups follow them.
+        user_groups_sync(user=form.instance)
+
+
+@admin.register(ServicingDealer)
+class ServicingDealerAdmin(admin.ModelAdmin):
+    list_display = ("vehicle", "dealer", "assigned_at")
+    list_filter = ("dealer__region",)
+    search_fields = ("vehicle__vin", "dealer__code", "dealer__name")
+    raw_id_fields = ("vehicle", "dealer")
+    list_select_related = ("dealer",)
+    # 138,869 rows: counting them exactly on every page is the slow part.
+    show_full_result_count = False
+
+
+@admin.register(OwnerDataAccess)
+class OwnerDataAccessAdmin(admin.ModelAdmin):
+    """The audit trail of owner-data views: read-only, for everyone."""
+
+    list_display = ("viewed_at", "user", "vehicle", "context")
+    list_filter = ("context",)
+    search_fields = ("user__username", "vehicle__vin")
+    date_hierarchy = "viewed_at"
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class InventoryEventInline(admin.TabularInline):
+    model = InventoryEvent
+    extra = 0
+    fields = ("at", "kind", "by", "note")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Events are the record of what happened: written by the inventory services only.
+        return False
+
+
+@admin.register(InventoryUnit)
+class InventoryUnitAdmin(admin.ModelAdmin):
+    list_display = (
+        "stock_number",
+        "vin",
+        "dealer",
+        "status",
+        "stop_sale",
+        "stop_sale_campaigns",
+        "received_on",
+    )
+    list_filter = ("stop_sale", "status", "dealer__region")
+    search_fields = ("vin", "stock_number", "dealer__code", "dealer__name")
+    list_select_related = ("dealer",)
+    raw_id_fields = ("dealer",)
+    # The stop-sale flag is derived from the open campaigns (inventory_recheck), never typed in.
+    readonly_fields = ("stop_sale", "stop_sale_since", "stop_sale_campaigns", "created_by", "created_at")
+    inlines = [InventoryEventInline]
+
+
+@admin.register(InventoryEvent)
+class InventoryEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "kind", "unit", "by")
+    list_filter = ("kind",)
+    search_fields = ("unit__vin", "unit__stock_number")
+    list_select_related = ("unit", "by")
+    raw_id_fields = ("unit",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DealerNotice)
+class DealerNoticeAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "dealer", "kind", "message", "dismissed_at", "dismissed_by")
+    list_filter = ("kind", ("dismissed_at", admin.EmptyFieldListFilter), "dealer__region")
+    search_fields = ("message", "dealer__code", "dealer__name")
+    list_select_related = ("dealer", "dismissed_by")
+    raw_id_fields = ("dealer",)
+    readonly_fields = ("dismissed_at", "dismissed_by")

@@ -1,0 +1,128 @@
+"""What each role may do: one Django ``Group`` per role, holding that role's permissions.
+
+WHICH objects a user sees is ``dealers.access`` (dealer A's staff never see dealer B's
+rows); WHAT they may do with them is here. A view checks both: the permission (403
+when the role may not do this at all) and then the scope (404 for a stranger's object).
+
+Membership → group membership is kept in step by ``dealers.services`` (grant, revoke,
+``user_groups_sync``); the groups themselves by ``role_groups_sync`` (run by migration
+0003 and after every ``migrate``, so a flushed test database gets them back).
+
+Permission (app.codename)              principal service parts pre-owned regional admin
+-------------------------------------- --------- ------- ----- --------- -------- -----
+campaign.view_campaign                     x        x      x       x        x       x
+campaign.view_campaigndocument             x        x      x       x        x       x
+campaign.view_vehicle  (VIN check)         x        x      x       x        x       x
+campaign.view_affectedvehicle              x        x                       x       x
+dealers.view_owner_data (owner contact)    x        x                       x       x
+dealers.view_servicingdealer               x        x                       x       x
+dealers.view_inventoryunit                 x                       x        x       x
+dealers.view_inventoryevent                x                       x        x       x
+dealers.add_inventoryunit                                          x
+dealers.change_inventoryunit (deliver…)                            x
+dealers.view_dealer                        x        x      x       x        x       x
+dealers.view_dealernotice                  x        x      x       x
+dealers.change_dealernotice (dismiss)      x        x      x       x
+dealers.view_region (regional dashboard)                                    x       x
+campaign.add_vinimport / view_vinimport                                             x
+campaign.add/change/delete_campaigndocument                                         x
+campaign.change_campaign                                                            x
+campaign.change_campaign_phase                                                      x
+dealers.view_ownerdataaccess (audit log)                                            x
+admin: every other add/change/view permission of the campaign and dealers apps      x
+
+Notes on the choices:
+- Any dealer role may check any VIN's eligibility (owners walk into any dealer), but
+  owner name and contact details need ``dealers.view_owner_data`` AND the vehicle's
+  servicing dealer in scope.
+- The dealer principal oversees everything at the dealership but does not keep the
+  pre-owned inventory: adding units and marking deliveries stays with the pre-owned
+  manager, whose actions the stop-sale trail records.
+- Parts managers need the campaign phase and its parts documents, not owner data.
+- The campaign administrator is national and runs the campaign: imports, documents,
+  phase changes and Django admin (``is_staff`` is set for demo administrators).
+"""
+
+from __future__ import annotations
+
+from dealers.models import Membership
+
+Role = Membership.Role
+
+# Permissions the project defines beyond Django's model defaults:
+# (app_label, model, codename, name). Created by ``role_groups_sync``.
+CUSTOM_PERMISSIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("dealers", "servicingdealer", "view_owner_data", "Can view vehicle owner name and contact details"),
+    ("campaign", "campaign", "change_campaign_phase", "Can move a campaign to another phase"),
+)
+
+_EVERY_DEALER_ROLE = (
+    "campaign.view_campaign",
+    "campaign.view_campaigndocument",
+    "campaign.view_vehicle",
+    "dealers.view_dealer",
+    "dealers.view_dealernotice",
+    "dealers.change_dealernotice",
+)
+_SERVICE = (
+    "campaign.view_affectedvehicle",
+    "dealers.view_owner_data",
+    "dealers.view_servicingdealer",
+)
+_INVENTORY_READ = ("dealers.view_inventoryunit", "dealers.view_inventoryevent")
+_INVENTORY_WRITE = ("dealers.add_inventoryunit", "dealers.change_inventoryunit")
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.DEALER_PRINCIPAL: (*_EVERY_DEALER_ROLE, *_SERVICE, *_INVENTORY_READ),
+    Role.SERVICE_MANAGER: (*_EVERY_DEALER_ROLE, *_SERVICE),
+    Role.PARTS_MANAGER: _EVERY_DEALER_ROLE,
+    Role.PREOWNED_MANAGER: (*_EVERY_DEALER_ROLE, *_INVENTORY_READ, *_INVENTORY_WRITE),
+    Role.REGIONAL_STAFF: (
+        "campaign.view_campaign",
+        "campaign.view_campaigndocument",
+        "campaign.view_vehicle",
+        "dealers.view_dealer",
+        "dealers.view_region",
+        *_SERVICE,
+        *_INVENTORY_READ,
+    ),
+    # The administrator's list is completed by ``admin_model_permissions``: every model
+    # permission of the campaign and dealers apps (it runs Django admin for both).
+    Role.CAMPAIGN_ADMIN: (
+        "campaign.view_campaign",
+        "campaign.change_campaign",
+        "campaign.change_campaign_phase",
+        "campaign.view_campaigndocument",
+        "campaign.add_campaigndocument",
+        "campaign.change_campaigndocument",
+        "campaign.delete_campaigndocument",
+        "campaign.view_vinimport",
+        "campaign.add_vinimport",
+        "campaign.view_vehicle",
+        "campaign.view_affectedvehicle",
+        "dealers.view_region",
+        "dealers.view_dealer",
+        "dealers.view_owner_data",
+        "dealers.view_servicingdealer",
+        "dealers.view_ownerdataaccess",
+        *_INVENTORY_READ,
+    ),
+}
+
+# Apps whose every model permission the campaign administrator also holds (Django admin).
+ADMIN_APPS = ("campaign", "dealers")
+# Except these: the audit trail of owner-data views is append-only, even for administrators.
+ADMIN_EXCLUDED = (
+    "dealers.add_ownerdataaccess",
+    "dealers.change_ownerdataaccess",
+    "dealers.delete_ownerdataaccess",
+)
+
+
+def group_name(role: str) -> str:
+    """The Group that carries a role's permissions: its label, e.g. 'Service manager'."""
+    return Role(role).label
+
+
+def role_permissions(role: str) -> tuple[str, ...]:
+    return ROLE_PERMISSIONS[Role(role)]

@@ -1,0 +1,138 @@
+"""Settings from the environment: bad values stop start-up naming the variable; production is clean."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.env import ImproperEnvironment, env_bool, env_int, env_list, env_rate, env_str, env_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- The parsers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"), [("1", True), ("yes", True), ("On", True), ("0", False), ("off", False)]
+)
+def test_env_bool_reads_the_usual_spellings(monkeypatch, raw, value):
+    monkeypatch.setenv("RECALL_TEST_FLAG", raw)
+    assert env_bool("RECALL_TEST_FLAG", default=not value) is value
+
+
+def test_env_bool_refuses_anything_else(monkeypatch):
+    monkeypatch.setenv("RECALL_TEST_FLAG", "maybe")
+    with pytest.raises(ImproperEnvironment, match=r"RECALL_TEST_FLAG='maybe' is not a boolean"):
+        env_bool("RECALL_TEST_FLAG", default=False)
+
+
+def test_env_bool_default_when_unset(monkeypatch):
+    monkeypatch.delenv("RECALL_TEST_FLAG", raising=False)
+    assert env_bool("RECALL_TEST_FLAG", default=True) is True
+
+
+def test_env_int_refuses_words_and_values_below_the_minimum(monkeypatch):
+    monkeypatch.setenv("RECALL_TEST_INT", "ten")
+    with pytest.raises(ImproperEnvironment, match=r"RECALL_TEST_INT='ten' is not a whole number"):
+        env_int("RECALL_TEST_INT", 5)
+    monkeypatch.setenv("RECALL_TEST_INT", "0")
+    with pytest.raises(ImproperEnvironment, match=r"RECALL_TEST_INT=0 must be at least 1"):
+        env_int("RECALL_TEST_INT", 5, minimum=1)
+    monkeypatch.setenv("RECALL_TEST_INT", " 42 ")
+    assert env_int("RECALL_TEST_INT", 5, minimum=1) == 42
+
+
+@pytest.mark.parametrize("raw", ["120/min", "fast", "120", "/minute", "-1/minute", "1.5/second"])
+def test_env_rate_refuses_what_the_throttle_cannot_read(monkeypatch, raw):
+    monkeypatch.setenv("LOOKUP_THROTTLE_RATE", raw)
+    with pytest.raises(
+        ImproperEnvironment, match=r"^LOOKUP_THROTTLE_RATE=.* is not a rate like '120/minute'"
+    ):
+        env_rate("LOOKUP_THROTTLE_RATE", "120/minute")
+
+
+@pytest.mark.parametrize("raw", ["120/minute", "100000000/minute", "5/second", "1/day"])
+def test_env_rate_accepts_rates(monkeypatch, raw):
+    monkeypatch.setenv("LOOKUP_THROTTLE_RATE", raw)
+    assert env_rate("LOOKUP_THROTTLE_RATE", "120/minute") == raw
+
+
+def test_env_url_refuses_other_schemes(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "mysql://root@localhost/recalls")
+    with pytest.raises(
+        ImproperEnvironment, match=r"DATABASE_URL='mysql://root@localhost/recalls' must be a URL"
+    ):
+        env_url("DATABASE_URL", None, schemes=("sqlite", "postgres"))
+    monkeypatch.setenv("REDIS_URL", "localhost:6379")
+    with pytest.raises(ImproperEnvironment, match=r"REDIS_URL='localhost:6379' must be a URL starting with"):
+        env_url("REDIS_URL", None, schemes=("redis", "rediss"))
+
+
+def test_env_url_blank_means_default(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "  ")
+    assert env_url("REDIS_URL", None, schemes=("redis",)) is None
+
+
+def test_env_str_required_without_default(monkeypatch):
+    monkeypatch.delenv("DJANGO_SECRET_KEY", raising=False)
+    with pytest.raises(ImproperEnvironment, match="DJANGO_SECRET_KEY must be set"):
+        env_str("DJANGO_SECRET_KEY")
+
+
+def test_env_list_splits_on_commas(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", " recalls.example.com, ,www.example.com ")
+    assert env_list("DJANGO_ALLOWED_HOSTS", []) == ["recalls.example.com", "www.example.com"]
+
+
+# --- The settings as the process starts --------------------------------------------------
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "LOOKUP_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "recalls.example.com",
+}
+
+
+def test_deploy_check_is_clean_in_production():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+    assert "WARNINGS" not in result.stderr and "ERRORS" not in result.stderr
+
+
+def test_production_without_a_secret_key_does_not_start():
+    env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_a_bad_throttle_rate_stops_start_up_naming_it():
+    result = manage("check", **PRODUCTION, LOOKUP_THROTTLE_RATE="lots")
+    assert result.returncode != 0
+    assert "LOOKUP_THROTTLE_RATE='lots' is not a rate like '120/minute'" in result.stderr
+
+
+def test_a_bad_debug_flag_stops_start_up_naming_it():
+    result = manage("check", DJANGO_DEBUG="sometimes")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG='sometimes' is not a boolean" in result.stderr
