@@ -154,6 +154,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
+# Session storage: the default fallback storage builds a cookie signer on every request,
+# the public API's hot path included; sessions are read lazily, only where messages are.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "recalls@example.com")
 

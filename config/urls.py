@@ -4,10 +4,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
+    # First: the public VIN API is the hot path, and URL resolution walks this list in order.
+    path("api/v1/", include("campaign.api_urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/v1/", include("campaign.api_urls")),
     path("recalls/", include("campaign.urls")),
     path("accounts/", include("dealers.auth_urls")),
     path("campaigns/", include("campaign.import_urls")),
