@@ -67,7 +67,9 @@ class Campaign(models.Model):
 
     @property
     def remedy_available(self) -> bool:
-        return self.phase in (self.Phase.PARTS_AVAILABLE, self.Phase.OWNER_NOTIFICATION)
+        # Only the preliminary notice comes before parts exist; a closed campaign still
+        # repairs a VIN that is open on its list.
+        return self.phase != self.Phase.PRELIMINARY
 
 
 class CampaignPhaseChange(models.Model):

@@ -53,9 +53,7 @@ class CampaignVinStatus:
 
     @property
     def remedy_available(self) -> bool:
-        # Only the preliminary notice comes before parts exist; a closed campaign still
-        # repairs a VIN that is open on its list, so the remedy stays available to it.
-        return self.campaign.phase != Campaign.Phase.PRELIMINARY
+        return self.campaign.remedy_available
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,7 @@ class OwnerDataAccess(models.Model):
 
     class Meta:
         ordering = ["-viewed_at"]
+        verbose_name_plural = "owner data accesses"
         indexes = [models.Index(fields=["vehicle", "-viewed_at"], name="owner_access_by_vehicle")]
 
     def __str__(self) -> str:
