@@ -181,7 +181,7 @@ class AffectedVehicle(models.Model):
         NOT_NEEDED = "not_needed", "Inspected, remedy not needed"
         UNREACHABLE = "unreachable", "Unreachable (exported, stolen, scrapped, owner not found)"
 
-    # No single-column FK indexes: (campaign, vehicle) and affected_by_vin (vehicle, campaign)
+    # No single-column FK indexes: the unique (vehicle, campaign) and (campaign, status)
     # below lead with each column, and every extra index slows the list import's inserts.
     campaign = models.ForeignKey(
         Campaign, on_delete=models.PROTECT, related_name="affected_vehicles", db_index=False
@@ -195,13 +195,12 @@ class AffectedVehicle(models.Model):
 
     class Meta:
         constraints = [
+            # Vehicle first: its index also serves the VIN look-up (every entry for one VIN).
             models.UniqueConstraint(
-                fields=["campaign", "vehicle"], name="affected_vehicle_once_per_campaign"
+                fields=["vehicle", "campaign"], name="affected_vehicle_once_per_campaign"
             ),
         ]
         indexes = [
-            # The VIN look-up: every campaign entry for one VIN.
-            models.Index(fields=["vehicle", "campaign"], name="affected_by_vin"),
             # Completion counts per campaign and status.
             models.Index(fields=["campaign", "status"], name="affected_by_campaign_status"),
         ]

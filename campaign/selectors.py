@@ -83,9 +83,9 @@ class VinLookup:
 # costs about a millisecond of Python, more than PostgreSQL takes to answer it, so the
 # steady state runs one hand-written statement: per campaign, the columns that change
 # when it is edited (its version, as text: cheap to read, only compared) and this VIN's
-# status on its posted list (the (campaign, vehicle) unique constraint makes that at
-# most one row, found through the index affected_by_vin). Full Campaign rows are cached
-# per process by that version and reloaded when it moves.
+# status on its posted list (the unique (vehicle, campaign) constraint makes that at
+# most one row and its index finds it). Full Campaign rows are cached per process by
+# that version and reloaded when it moves.
 _campaigns: dict[int, tuple[tuple, Campaign]] = {}
 
 
