@@ -1,0 +1,77 @@
+"""Where ``DomainError`` becomes HTTP, once for the API and once for pages.
+
+- The API: ``api_exception_handler`` (settings ``REST_FRAMEWORK["EXCEPTION_HANDLER"]``)
+  answers ``{"code", "detail"}`` (plus ``"field"`` when the error names one) with the
+  status the error's code maps to.
+- Pages with a form: ``form_call(form, service, **kwargs)`` runs the service and, on a
+  ``DomainError``, attaches its message to the form (on the field it names, if the form
+  has it) and returns ``None``, so the view re-renders the form with what was typed.
+- Any other page (a button, a link): ``DomainErrorMiddleware`` turns an uncaught
+  ``DomainError`` into an error message and a redirect back (303) for a POST, a 404 for
+  ``not_found``, and an error page with the error's status for a GET.
+
+Views never catch ``DomainError`` themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from campaign.errors import DomainError
+
+T = TypeVar("T")
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, DomainError):
+        body: dict[str, Any] = {"code": exc.code, "detail": exc.message}
+        if exc.field:
+            body["field"] = exc.field
+        return Response(body, status=exc.http_status)
+    return drf_exception_handler(exc, context)
+
+
+def form_call(form, service: Callable[..., T], /, **kwargs: Any) -> T | None:
+    """``service(**kwargs)``; on a ``DomainError`` the form carries its message and ``None`` is returned."""
+    try:
+        return service(**kwargs)
+    except DomainError as exc:
+        if exc.code == "not_found":
+            raise Http404(exc.message) from None
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return None
+
+
+def _back(request: HttpRequest) -> str:
+    referer = request.headers.get("referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return request.get_full_path()
+
+
+class DomainErrorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if not isinstance(exc, DomainError):
+            return None
+        if exc.code == "not_found":
+            raise Http404(exc.message)
+        if request.method not in ("GET", "HEAD"):
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(_back(request), status=303)
+        return render(request, "domain_error.html", {"error": exc}, status=exc.http_status)
