@@ -10,8 +10,6 @@ from campaign.definition import CampaignDef
 from campaign.errors import DomainError
 from campaign.models import Campaign, CampaignPhaseChange
 
-PHASE_ORDER = [choice for choice, _ in Campaign.Phase.choices]
-
 
 @transaction.atomic
 def campaign_load(*, definition: CampaignDef, apps=django_apps):
@@ -63,13 +61,21 @@ def campaign_load(*, definition: CampaignDef, apps=django_apps):
     return campaign
 
 
+def _campaign_get(*, campaign_id: int, for_update: bool = False) -> Campaign:
+    campaigns = Campaign.objects.select_for_update() if for_update else Campaign.objects.all()
+    campaign = campaigns.filter(pk=campaign_id).first()
+    if campaign is None:
+        raise DomainError("That campaign does not exist.", field="campaign", code="not_found")
+    return campaign
+
+
 @transaction.atomic
 def campaign_phase_advance(*, campaign_id: int, to_phase: str, user=None, note: str = "") -> Campaign:
     """Move a campaign to a later phase (or close it), recording who did it and why."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
-    if to_phase not in PHASE_ORDER:
+    campaign = _campaign_get(campaign_id=campaign_id, for_update=True)
+    if to_phase not in Campaign.Phase.values:
         raise DomainError(f"{to_phase!r} is not a campaign phase.", field="to_phase")
-    if PHASE_ORDER.index(to_phase) <= PHASE_ORDER.index(campaign.phase):
+    if to_phase not in Campaign.Phase.later_than(campaign.phase):
         raise DomainError(
             f"{campaign.code} is already at '{campaign.get_phase_display()}'; a campaign only moves forward.",
             field="to_phase",
@@ -92,7 +98,7 @@ def campaign_document_add(*, campaign_id: int, kind: str, title: str, file, user
     title = " ".join((title or "").split())
     if not title:
         raise DomainError("Give the document a title dealers will recognise.", field="title")
-    campaign = Campaign.objects.get(pk=campaign_id)
+    campaign = _campaign_get(campaign_id=campaign_id)
     document = CampaignDocument(campaign=campaign, kind=kind, title=title, uploaded_by=user)
     document.file.save(file.name, file, save=False)
     document.save()
