@@ -180,7 +180,12 @@ class Vehicle(models.Model):
 
 
 class AffectedVehicle(models.Model):
-    """A VIN on a campaign's posted affected list, with where it stands for that campaign."""
+    """A VIN on a campaign's posted affected list, with where it stands for that campaign.
+
+    What the words mean, everywhere (counts, look-ups, stop sale, the remedy report):
+    *open* is ``OPEN``, the remedy still to do; *remedied* is ``REMEDIED`` and nothing else;
+    *closed* is any status but ``OPEN``. Completion is remedied / affected.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", "Open (remedy not done)"
