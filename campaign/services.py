@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from django.apps import apps as django_apps
 from django.db import transaction
 from django.utils import timezone
 
 from campaign.definition import CampaignDef
 from campaign.errors import DomainError
-from campaign.models import Campaign, CampaignPhaseChange
+from campaign.models import Campaign, CampaignPhaseChange, CoveredModel, VinRange
 
 
 @transaction.atomic
-def campaign_load(*, definition: CampaignDef, apps=django_apps):
+def campaign_load(*, definition: CampaignDef) -> Campaign:
     """Create or update a campaign and replace its VIN table; all or nothing.
 
-    ``apps`` lets the data migration run this against historical models.
+    Live models only: migration 0002 carries its own frozen copy of this for ALE.
     """
-    campaign_model = apps.get_model("campaign", "Campaign")
-    covered_model = apps.get_model("campaign", "CoveredModel")
-    range_model = apps.get_model("campaign", "VinRange")
-    phase_change_model = apps.get_model("campaign", "CampaignPhaseChange")
-
-    existing = campaign_model.objects.select_for_update().filter(code=definition.code).first()
+    existing = Campaign.objects.select_for_update().filter(code=definition.code).first()
     fields = dict(definition.fields)
     if existing is not None:
         # The phase moves only through campaign_phase_advance, where the change is recorded.
@@ -33,22 +27,22 @@ def campaign_load(*, definition: CampaignDef, apps=django_apps):
         existing.save()
         campaign = existing
     else:
-        campaign = campaign_model.objects.create(code=definition.code, **fields)
-        phase_change_model.objects.create(
+        campaign = Campaign.objects.create(code=definition.code, **fields)
+        CampaignPhaseChange.objects.create(
             campaign=campaign, from_phase="", to_phase=campaign.phase, note="Campaign loaded"
         )
 
-    covered_model.objects.filter(campaign=campaign).delete()
+    CoveredModel.objects.filter(campaign=campaign).delete()
     for position, cm in enumerate(definition.covered_models, start=1):
-        row = covered_model.objects.create(
+        row = CoveredModel.objects.create(
             campaign=campaign,
             position=position,
             model_label=cm.model_label,
             model_year=cm.model_year,
             uio=cm.uio,
         )
-        range_model.objects.bulk_create(
-            range_model(
+        VinRange.objects.bulk_create(
+            VinRange(
                 covered_model=row,
                 position=i,
                 wmi=r.wmi,
