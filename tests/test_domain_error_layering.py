@@ -21,7 +21,6 @@ HTTP404_NAMES = {"Http404", "get_object_or_404", "get_list_or_404"}
 # Being converted on the "imports" branch of issue #6 (it splits vin_import.py and owns these
 # files); delete this set once that branch is merged.
 PENDING_IMPORTS = {
-    "campaign/import_forms.py",
     "campaign/vin_import.py",
     "dealers/inventory_import.py",
     "dealers/inventory_views.py",
