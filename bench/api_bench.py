@@ -68,7 +68,7 @@ FLEET_SIZE = 138_869
 TARGET_RATIO = 0.35
 TARGET_P99_MS = 50.0
 CPU_GROUPS = ("gunicorn", "postgres", "redis", "wrk", "total")
-SEED_DEMO = ROOT / "repairs" / "management" / "commands" / "seed_demo.py"
+SEED_DEMO = ROOT / "demo" / "management" / "commands" / "seed_demo.py"
 
 
 def log(message: str) -> None:

@@ -10,7 +10,7 @@ For each backend (a fresh SQLite file; a fresh PostgreSQL database, created and 
    This is the yardstick ("within 20x of raw"). ``raw insert only`` times the insert of rows
    already in memory, for reference.
 2. ``import``: ``campaign.vin_import.affected_vins_import`` of ALE's full list with owners
-   (written by ``campaign.demo_fleet``, as ``seed_demo`` does) into a freshly migrated database.
+   (written by ``demo.fleet``, as ``seed_demo`` does) into a freshly migrated database.
 3. ``re-import``: the same file again (every row unchanged).
 4. ``import 10x``: ten times the rows, for memory: ALE's ranges hold too few serials, so the
    bench loads a synthetic wide-range campaign (ALE's table, UIO x10, each model's range widened
@@ -77,8 +77,8 @@ def _django() -> None:
 
 def worker_generate(args: argparse.Namespace) -> dict:
     _django()
-    from campaign.demo_fleet import demo_fleet_write_csv
     from campaign.models import Campaign
+    from demo.fleet import demo_fleet_write_csv
 
     campaign = Campaign.objects.get(code=args.campaign)
     started = time.perf_counter()

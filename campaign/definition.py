@@ -14,10 +14,12 @@ from typing import Any
 
 import yaml
 
+from campaign.models import Campaign
+
 _WMI = re.compile(r"^[A-HJ-NPR-Z0-9]{3}$")
 _VDS = re.compile(r"^[A-HJ-NPR-Z0-9]{5}$")
 _SERIAL_RANGE = re.compile(r"^\s*([A-HJ-NPR-Z0-9]{7})\s*[-–]\s*([A-HJ-NPR-Z0-9]{7})\s*$")
-PHASES = ("preliminary", "parts_available", "owner_notification", "closed")
+PHASES = tuple(Campaign.Phase.values)
 
 
 class DefinitionError(ValueError):

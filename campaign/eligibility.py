@@ -14,16 +14,27 @@ from campaign.vin import DecodedVin
 
 
 class VinState(StrEnum):
-    AFFECTED = "affected"  # on the posted list, remedy still to do
-    REMEDIED = "remedied"  # on the list, closed for this VIN (remedied / not needed / unreachable)
+    AFFECTED = "affected"  # on the posted list, remedy still to do (entry "open")
+    REMEDIED = "remedied"  # on the list, the remedy done (entry "remedied", nothing else)
+    CLOSED = "closed"  # on the list, closed without the remedy: inspected and not needed, or unreachable
     IN_RANGE_NOT_AFFECTED = "in_range_not_affected"
     IN_RANGE_LIST_NOT_POSTED = "in_range_list_not_posted"
     NOT_COVERED = "not_covered"
 
 
+# AffectedVehicle.Status -> the VIN's state. "Remedied" means the remedy was done, as in the
+# dealer counts and the quarterly remedy report (which counts not-needed and unreachable apart).
+ENTRY_STATES = {
+    "open": VinState.AFFECTED,
+    "remedied": VinState.REMEDIED,
+    "not_needed": VinState.CLOSED,
+    "unreachable": VinState.CLOSED,
+}
+
 STATE_LABELS = {
     VinState.AFFECTED: "Affected — recall open",
     VinState.REMEDIED: "Remedied",
+    VinState.CLOSED: "Closed without the remedy (not needed or unreachable)",
     VinState.IN_RANGE_NOT_AFFECTED: "In range, not affected",
     VinState.IN_RANGE_LIST_NOT_POSTED: "In range, affected list not yet posted",
     VinState.NOT_COVERED: "Not covered",
@@ -60,7 +71,7 @@ def vin_state(
 ) -> VinState:
     """``entry_status`` is the VIN's AffectedVehicle.status for the campaign, or None if not on the list."""
     if entry_status is not None:
-        return VinState.AFFECTED if entry_status == "open" else VinState.REMEDIED
+        return ENTRY_STATES[entry_status]
     if matching_range(decoded, ranges) is None:
         return VinState.NOT_COVERED
     return VinState.IN_RANGE_NOT_AFFECTED if list_posted else VinState.IN_RANGE_LIST_NOT_POSTED

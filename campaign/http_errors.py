@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -51,12 +52,17 @@ def form_call(form, service: Callable[..., T], /, **kwargs: Any) -> T | None:
 
 
 def _back(request: HttpRequest) -> str:
+    """The page the form was on, if the Referer names one of ours; else where sign-in lands.
+
+    Not the POST's own URL: most such URLs take only POST, so a GET there would answer 405
+    and the message would never be seen. A foreign Referer is never followed (open redirect).
+    """
     referer = request.headers.get("referer", "")
     if referer and url_has_allowed_host_and_scheme(
         referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return referer
-    return request.get_full_path()
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 class DomainErrorMiddleware:

@@ -9,11 +9,18 @@ from django.db.models import F, Q
 
 class Campaign(models.Model):
     class Phase(models.TextChoices):
-        # The order the seed's dealer letter walks through.
+        # Declared in the order the seed's dealer letter walks through: the one definition of
+        # the phase order (a campaign only moves forward in it, see later_than).
         PRELIMINARY = "preliminary", "Preliminary notice (no parts yet)"
         PARTS_AVAILABLE = "parts_available", "Parts available"
         OWNER_NOTIFICATION = "owner_notification", "Owner notification"
         CLOSED = "closed", "Closed"
+
+        @classmethod
+        def later_than(cls, phase: str) -> list[Campaign.Phase]:
+            """The phases a campaign at ``phase`` may move to: every one after it, in order."""
+            order = list(cls)
+            return order[order.index(cls(phase)) + 1 :]
 
     code = models.CharField(max_length=12, unique=True, help_text="Manufacturer's campaign code, e.g. ALE.")
     title = models.CharField(max_length=200)
@@ -173,7 +180,12 @@ class Vehicle(models.Model):
 
 
 class AffectedVehicle(models.Model):
-    """A VIN on a campaign's posted affected list, with where it stands for that campaign."""
+    """A VIN on a campaign's posted affected list, with where it stands for that campaign.
+
+    What the words mean, everywhere (counts, look-ups, stop sale, the remedy report):
+    *open* is ``OPEN``, the remedy still to do; *remedied* is ``REMEDIED`` and nothing else;
+    *closed* is any status but ``OPEN``. Completion is remedied / affected.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", "Open (remedy not done)"

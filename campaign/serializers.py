@@ -53,7 +53,9 @@ class VinRecallsSerializer(serializers.Serializer):
     model = serializers.CharField(
         allow_null=True, help_text="Model as a campaign's VIN table names it; null if no campaign covers it."
     )
-    recalls = RecallSerializer(many=True, help_text="Open safety recalls: on the list and not remedied.")
+    recalls = RecallSerializer(
+        many=True, help_text="Open safety recalls: on the posted list, remedy still to do."
+    )
     under_review = UnderReviewSerializer(
         many=True,
         help_text="Campaigns whose VIN ranges cover this VIN but whose affected list is not posted yet.",

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from django.apps import apps as django_apps
 from django.db import transaction
 from django.utils import timezone
 
 from campaign.definition import CampaignDef
 from campaign.errors import DomainError
-from campaign.models import Campaign, CampaignPhaseChange
-
-PHASE_ORDER = [choice for choice, _ in Campaign.Phase.choices]
+from campaign.models import Campaign, CampaignPhaseChange, CoveredModel, VinRange
 
 
 @transaction.atomic
-def campaign_load(*, definition: CampaignDef, apps=django_apps):
+def campaign_load(*, definition: CampaignDef) -> Campaign:
     """Create or update a campaign and replace its VIN table; all or nothing.
 
-    ``apps`` lets the data migration run this against historical models.
+    Live models only: migration 0002 carries its own frozen copy of this for ALE.
     """
-    campaign_model = apps.get_model("campaign", "Campaign")
-    covered_model = apps.get_model("campaign", "CoveredModel")
-    range_model = apps.get_model("campaign", "VinRange")
-    phase_change_model = apps.get_model("campaign", "CampaignPhaseChange")
-
-    existing = campaign_model.objects.select_for_update().filter(code=definition.code).first()
+    existing = Campaign.objects.select_for_update().filter(code=definition.code).first()
     fields = dict(definition.fields)
     if existing is not None:
         # The phase moves only through campaign_phase_advance, where the change is recorded.
@@ -35,22 +27,22 @@ def campaign_load(*, definition: CampaignDef, apps=django_apps):
         existing.save()
         campaign = existing
     else:
-        campaign = campaign_model.objects.create(code=definition.code, **fields)
-        phase_change_model.objects.create(
+        campaign = Campaign.objects.create(code=definition.code, **fields)
+        CampaignPhaseChange.objects.create(
             campaign=campaign, from_phase="", to_phase=campaign.phase, note="Campaign loaded"
         )
 
-    covered_model.objects.filter(campaign=campaign).delete()
+    CoveredModel.objects.filter(campaign=campaign).delete()
     for position, cm in enumerate(definition.covered_models, start=1):
-        row = covered_model.objects.create(
+        row = CoveredModel.objects.create(
             campaign=campaign,
             position=position,
             model_label=cm.model_label,
             model_year=cm.model_year,
             uio=cm.uio,
         )
-        range_model.objects.bulk_create(
-            range_model(
+        VinRange.objects.bulk_create(
+            VinRange(
                 covered_model=row,
                 position=i,
                 wmi=r.wmi,
@@ -63,13 +55,21 @@ def campaign_load(*, definition: CampaignDef, apps=django_apps):
     return campaign
 
 
+def _campaign_get(*, campaign_id: int, for_update: bool = False) -> Campaign:
+    campaigns = Campaign.objects.select_for_update() if for_update else Campaign.objects.all()
+    campaign = campaigns.filter(pk=campaign_id).first()
+    if campaign is None:
+        raise DomainError("That campaign does not exist.", field="campaign", code="not_found")
+    return campaign
+
+
 @transaction.atomic
 def campaign_phase_advance(*, campaign_id: int, to_phase: str, user=None, note: str = "") -> Campaign:
     """Move a campaign to a later phase (or close it), recording who did it and why."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
-    if to_phase not in PHASE_ORDER:
+    campaign = _campaign_get(campaign_id=campaign_id, for_update=True)
+    if to_phase not in Campaign.Phase.values:
         raise DomainError(f"{to_phase!r} is not a campaign phase.", field="to_phase")
-    if PHASE_ORDER.index(to_phase) <= PHASE_ORDER.index(campaign.phase):
+    if to_phase not in Campaign.Phase.later_than(campaign.phase):
         raise DomainError(
             f"{campaign.code} is already at '{campaign.get_phase_display()}'; a campaign only moves forward.",
             field="to_phase",
@@ -92,7 +92,7 @@ def campaign_document_add(*, campaign_id: int, kind: str, title: str, file, user
     title = " ".join((title or "").split())
     if not title:
         raise DomainError("Give the document a title dealers will recognise.", field="title")
-    campaign = Campaign.objects.get(pk=campaign_id)
+    campaign = _campaign_get(campaign_id=campaign_id)
     document = CampaignDocument(campaign=campaign, kind=kind, title=title, uploaded_by=user)
     document.file.save(file.name, file, save=False)
     document.save()

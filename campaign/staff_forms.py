@@ -9,7 +9,6 @@ from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 
 from campaign.models import Campaign, CampaignDocument
-from campaign.services import PHASE_ORDER
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".csv", ".txt", ".png", ".jpg", ".jpeg")
@@ -60,9 +59,10 @@ class PhaseAdvanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Offer only the moves the service allows: forward. A stale form still gets the
         # service's refusal, which names the current phase.
-        later = PHASE_ORDER[PHASE_ORDER.index(campaign.phase) + 1 :]
         if not self.is_bound:
-            self.fields["to_phase"].choices = [(p, Campaign.Phase(p).label) for p in later]
+            self.fields["to_phase"].choices = [
+                (p.value, p.label) for p in Campaign.Phase.later_than(campaign.phase)
+            ]
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.layout = Layout(

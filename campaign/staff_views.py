@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from campaign.errors import DomainError
+from campaign.http_errors import form_call
 from campaign.models import AffectedVehicle, Campaign, CampaignDocument, CoveredModel, VinRange
 from campaign.services import campaign_document_add, campaign_phase_advance
 from campaign.staff_forms import CampaignDocumentForm, PhaseAdvanceForm
@@ -119,8 +119,8 @@ def _detail_context(request: HttpRequest, campaign: Campaign, **forms) -> dict:
     document_form = forms.get("document_form")
     if document_form is None and user.has_perm(ADD_DOCUMENT):
         document_form = CampaignDocumentForm(action=reverse("campaign-document-upload", args=[campaign.code]))
-    phase_form = None
-    if user.has_perm(ADVANCE) and campaign.phase != Campaign.Phase.CLOSED:
+    phase_form = forms.get("phase_form")
+    if phase_form is None and user.has_perm(ADVANCE) and Campaign.Phase.later_than(campaign.phase):
         phase_form = PhaseAdvanceForm(
             campaign=campaign, action=reverse("campaign-phase-advance", args=[campaign.code])
         )
@@ -154,20 +154,20 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
 def campaign_document_upload(request: HttpRequest, code: str) -> HttpResponse:
     campaign = get_object_or_404(Campaign, code=code)
     form = CampaignDocumentForm(request.POST, request.FILES, action=request.path)
+    document = None
     if form.is_valid():
-        try:
-            document = campaign_document_add(
-                campaign_id=campaign.pk,
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
-                file=form.cleaned_data["file"],
-                user=request.user,
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, f"Published “{document.title}” ({document.get_kind_display()}).")
-            return redirect("campaign-detail", code=campaign.code)
+        document = form_call(
+            form,
+            campaign_document_add,
+            campaign_id=campaign.pk,
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+            file=form.cleaned_data["file"],
+            user=request.user,
+        )
+    if document is not None:
+        messages.success(request, f"Published “{document.title}” ({document.get_kind_display()}).")
+        return redirect("campaign-detail", code=campaign.code)
     context = _detail_context(request, campaign, document_form=form)
     return render(request, "campaign/staff_detail.html", context, status=400)
 
@@ -197,18 +197,19 @@ def campaign_slug(document: CampaignDocument) -> str:
 def campaign_phase_advance_view(request: HttpRequest, code: str) -> HttpResponse:
     campaign = get_object_or_404(Campaign, code=code)
     form = PhaseAdvanceForm(request.POST, campaign=campaign, action=request.path)
-    if not form.is_valid():
-        messages.error(request, "Choose the phase to move the campaign to.")
-        return redirect("campaign-detail", code=campaign.code)
-    try:
-        campaign = campaign_phase_advance(
+    advanced = None
+    if form.is_valid():
+        advanced = form_call(
+            form,
+            campaign_phase_advance,
             campaign_id=campaign.pk,
             to_phase=form.cleaned_data["to_phase"],
             user=request.user,
             note=form.cleaned_data["note"],
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{campaign.code} is now at “{campaign.get_phase_display()}”.")
-    return redirect("campaign-detail", code=campaign.code)
+    if advanced is not None:
+        messages.success(request, f"{advanced.code} is now at “{advanced.get_phase_display()}”.")
+        return redirect("campaign-detail", code=advanced.code)
+    # Refused (a stale form, a move backwards): the page again, the reason on the form.
+    context = _detail_context(request, campaign, phase_form=form)
+    return render(request, "campaign/staff_detail.html", context, status=400)

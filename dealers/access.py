@@ -118,11 +118,6 @@ def regions_for_user(user) -> QuerySet[Region]:
     return Region.objects.filter(pk__in=sorted(scope.region_ids))
 
 
-def user_may_see_dealer(user, dealer: Dealer) -> bool:
-    scope = user_scope(user)
-    return scope.national or dealer.pk in scope.dealer_ids or dealer.region_id in scope.region_ids
-
-
 def dealers_with_role(user, role: str) -> frozenset[int]:
     """Dealer ids where the user holds ``role`` (a dealer role)."""
     return user_scope(user).dealer_roles.get(role, frozenset())

@@ -163,7 +163,9 @@ def inventory_deliver(*, unit_id: int, user, note: str = "") -> InventoryUnit:
     ``inventory_no_delivery_under_stop_sale`` is the last line.
     """
     with transaction.atomic():
-        unit = InventoryUnit.objects.select_for_update().get(pk=unit_id)
+        unit = InventoryUnit.objects.select_for_update().filter(pk=unit_id).first()
+        if unit is None:
+            raise DomainError("No such pre-owned unit.", code="not_found")
         if unit.status != IN_STOCK:
             raise DomainError(
                 f"Stock number {unit.stock_number} is no longer in stock "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import CharField, Count, Exists, Min, OuterRef, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, Min, OuterRef, QuerySet, Subquery, Value
 from django.db.models.aggregates import Aggregate
 from django.db.models.functions import Coalesce
 
@@ -197,8 +197,3 @@ def stock_conflicts(
             )
         )
     return by_vin, by_stock
-
-
-def units_with_open_entries(*, campaign_id: int | None = None) -> QuerySet[InventoryUnit]:
-    """In-stock units whose VIN has an open entry (on one campaign's list if given)."""
-    return InventoryUnit.objects.filter(status=IN_STOCK).filter(Exists(open_entries(campaign_id=campaign_id)))

@@ -2,8 +2,8 @@
 
 One list of entries, each naming the permission it needs (``dealers.roles`` says
 which role holds which). The template shows only the entries the user may use, so
-a page a role cannot open never appears in its menu. An entry whose URL the project
-does not define (yet) is left out rather than breaking every page.
+a page a role cannot open never appears in its menu. Every entry names a URL the
+project defines: a wrong name fails every page (and the tests), not silently.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 # Who may use an entry: a Django permission "app.codename", MEMBER for anyone with a
 # membership (or national scope), STAFF for Django admin users.
@@ -69,10 +69,7 @@ def nav_for_user(*, user, path: str = "/") -> list[NavLink]:
     for entry in NAV_ENTRIES:
         if not _may_use(entry, user, perms, is_member):
             continue
-        try:
-            url = reverse(entry.url_name, kwargs=entry.kwargs or None)
-        except NoReverseMatch:
-            continue
+        url = reverse(entry.url_name, kwargs=entry.kwargs or None)
         usable.append((entry, url, entry.section or url))
     # The most specific section wins: /inventory/held/ lights "Held units", not also "Inventory".
     matches = [

@@ -208,3 +208,28 @@ def test_the_list_costs_a_fixed_number_of_queries(client_for, regional_west, ale
     with django_assert_num_queries(7):
         response = client.get(reverse("campaign-list"))
     assert len(response.context["table"].rows) == 6
+
+
+@pytest.mark.django_db
+def test_a_refused_move_shows_the_page_again_with_the_reason_on_the_form(client_for, campaign_admin, ale):
+    Campaign.objects.filter(pk=ale.pk).update(phase="owner_notification")
+    response = client_for(campaign_admin).post(
+        reverse("campaign-phase-advance", args=["ALE"]), {"to_phase": "parts_available", "note": "typo"}
+    )
+    assert response.status_code == 400
+    form = response.context["phase_form"]
+    assert form.errors["to_phase"] == [
+        "ALE is already at 'Owner notification'; a campaign only moves forward."
+    ]
+    assert form["note"].value() == "typo"
+    assert ale.phase_changes.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_phase_form_offers_only_later_phases_and_none_once_closed(client_for, campaign_admin, ale):
+    client = client_for(campaign_admin)
+    Campaign.objects.filter(pk=ale.pk).update(phase="parts_available")
+    form = client.get(DETAIL).context["phase_form"]
+    assert [value for value, _ in form.fields["to_phase"].choices] == ["owner_notification", "closed"]
+    Campaign.objects.filter(pk=ale.pk).update(phase="closed")
+    assert client.get(DETAIL).context["phase_form"] is None

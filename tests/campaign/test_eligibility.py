@@ -121,10 +121,13 @@ def test_on_the_list_and_open_is_affected():
     )
 
 
-@pytest.mark.parametrize("status", ["remedied", "not_needed", "unreachable"])
-def test_on_the_list_and_closed_is_remedied(status):
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [("remedied", VinState.REMEDIED), ("not_needed", VinState.CLOSED), ("unreachable", VinState.CLOSED)],
+)
+def test_on_the_list_and_closed_is_remedied_only_when_remedied(status, expected):
     state = vin_state(decoded=IN_RANGE, ranges=SCREEN, list_posted=True, entry_status=status)
-    assert state == VinState.REMEDIED
+    assert state == expected
 
 
 def test_in_range_but_off_the_posted_list_is_not_affected():

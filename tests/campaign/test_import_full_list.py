@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from campaign.demo_fleet import demo_fleet_write_csv
 from campaign.models import AffectedVehicle, Vehicle
 from campaign.vin_import import affected_vins_import
+from demo.fleet import demo_fleet_write_csv
 
 ALE_UIO = 138_869
 

@@ -44,13 +44,16 @@ def test_affected(ale):
     assert lookup.decoded.model_year == 2007
 
 
-@pytest.mark.parametrize("status", ["remedied", "not_needed", "unreachable"])
-def test_remedied_is_not_an_open_recall(ale, status):
+@pytest.mark.parametrize(
+    ("status", "state"),
+    [("remedied", VinState.REMEDIED), ("not_needed", VinState.CLOSED), ("unreachable", VinState.CLOSED)],
+)
+def test_a_closed_entry_is_not_an_open_recall(ale, status, state):
     vin = ale_vin(7931)
     on_list(ale, vin, status=status)
     post_list(ale)
     lookup = vin_lookup(vin=vin)
-    assert only_status(lookup).state == VinState.REMEDIED
+    assert only_status(lookup).state == state
     assert lookup.open_recalls == []
 
 

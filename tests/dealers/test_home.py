@@ -270,3 +270,14 @@ def test_the_rendered_menu_matches_the_permissions(client_for, service_manager_a
     html = page(client_for, preowned_manager_a)
     assert 'href="/inventory/"' in html
     assert "Sign out" in html and 'action="/accounts/logout/"' in html
+
+
+def test_an_entry_naming_no_url_fails_loudly_rather_than_vanishing(campaign_admin, monkeypatch):
+    from django.urls import NoReverseMatch
+
+    from dealers import navigation
+
+    entry = navigation.NavEntry("Claims", "claim-list", navigation.MEMBER, "receipt")
+    monkeypatch.setattr(navigation, "NAV_ENTRIES", (*navigation.NAV_ENTRIES, entry))
+    with pytest.raises(NoReverseMatch):
+        nav_for_user(user=campaign_admin)

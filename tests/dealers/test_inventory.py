@@ -280,3 +280,10 @@ def test_a_delivery_racing_a_new_flag_waits_for_it_and_is_refused(dealer_a, preo
     assert outcome and outcome[0].startswith("Stop sale")
     unit.refresh_from_db()
     assert unit.status == InventoryUnit.Status.IN_STOCK
+
+
+@pytest.mark.django_db
+def test_delivering_a_unit_that_is_gone_is_not_found(preowned_manager_a):
+    with pytest.raises(DomainError) as refused:
+        inventory_deliver(unit_id=987654, user=preowned_manager_a)
+    assert refused.value.code == "not_found"

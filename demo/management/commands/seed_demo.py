@@ -1,8 +1,8 @@
 """``python manage.py seed_demo``: the demo data, on SQLite or PostgreSQL, in under a minute.
 
-It lives in the repairs app because it orchestrates every app: ALE's affected-VIN list with
+It lives in the demo app because it orchestrates every app: ALE's affected-VIN list with
 its registered owners (through the same import service staff use), then the dealer network
-(``dealers.demo.network_seed``); later issues add their own steps.
+(``demo.network.network_seed``); later issues add their own steps.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from campaign.demo_fleet import DEFAULT_SEED, demo_fleet_write_csv
 from campaign.errors import DomainError
 from campaign.models import AffectedVehicle, Campaign
 from campaign.vin_import import affected_vins_import
+from demo.fleet import DEFAULT_SEED, demo_fleet_write_csv
 
 DEMO_CAMPAIGN = "ALE"
 
@@ -77,7 +77,7 @@ class Command(BaseCommand):
         if result.rejected:
             first = result.sample_rejects[0]
             raise CommandError(
-                f"The demo list had {result.rejected} rejected rows (a bug in campaign.demo_fleet); "
+                f"The demo list had {result.rejected} rejected rows (a bug in demo.fleet); "
                 f"first: line {first.line}: {first.reason}"
             )
         self.stdout.write(
@@ -85,7 +85,7 @@ class Command(BaseCommand):
             f"(generated in {generated - started:.1f} s, imported in {time.perf_counter() - generated:.1f} s)."
         )
 
-        from dealers.demo import network_seed
+        from demo.network import network_seed
 
         network_seed(stdout=self.stdout, seed=seed)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.perf_counter() - started:.1f} s."))

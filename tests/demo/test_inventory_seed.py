@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from dealers.demo_inventory import inventory_seed
 from dealers.models import DealerNotice, InventoryUnit
+from demo.inventory import inventory_seed
 from tests.factories import AffectedVehicleFactory, DealerFactory, VehicleFactory, ale_vin
 
 

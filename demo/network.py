@@ -149,7 +149,7 @@ def _store_place(places: list[Place], suffix: str) -> Place:
 def dealer_plan(count: int = DEALER_COUNT) -> list[DealerPlan]:
     """The demo dealers: shared among states by population (one at least), then among each
     state's cities by residential ZIP codes (D'Hondt, so a big metro gets several stores)."""
-    from campaign.demo_fleet import STATE_POPULATION
+    from demo.fleet import STATE_POPULATION
 
     by_city: dict[tuple[str, str], list[Place]] = {}
     for place in zip_places().values():
@@ -375,7 +375,7 @@ def demo_users_ensure(*, dealer: Dealer) -> list[tuple[str, str, str]]:
 
 def network_seed(*, stdout: TextIO, seed: int) -> None:
     """Regions, dealers, servicing dealers for every vehicle, demo users, then pre-owned inventory."""
-    from dealers.demo_inventory import inventory_seed
+    from demo.inventory import inventory_seed
 
     started = time.perf_counter()
     dealers = _dealers_ensure(seed=seed, stdout=stdout)

@@ -8,10 +8,10 @@ from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
 
-from campaign.demo_fleet import demo_fleet_write_csv
 from campaign.models import Vehicle
-from dealers.demo import DEALER_COUNT, DEMO_PASSWORD, DEMO_USERS, haversine_km, network_seed, zip_places
 from dealers.models import Dealer, Membership, Region, ServicingDealer
+from demo.fleet import demo_fleet_write_csv
+from demo.network import DEALER_COUNT, DEMO_PASSWORD, DEMO_USERS, haversine_km, network_seed, zip_places
 
 pytestmark = pytest.mark.django_db
 FLEET = 1500

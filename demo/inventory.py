@@ -1,6 +1,6 @@
 """Demo pre-owned inventory: a few hundred units across the network, some under stop-sale.
 
-``dealers.demo.network_seed`` calls ``inventory_seed`` after the dealers, servicing
+``demo.network.network_seed`` calls ``inventory_seed`` after the dealers, servicing
 assignments and demo users exist. Every active dealer gets one to three used units; the
 dealers where demo staff work get a full lot, so the pre-owned manager has a list to
 page through. About one unit in eight is an ALE vehicle still open on the posted list;

@@ -1,4 +1,4 @@
-"""The demo fleet (campaign.demo_fleet) and ``manage.py seed_demo``."""
+"""The demo fleet (demo.fleet) and ``manage.py seed_demo``."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from campaign import vin as vinlib
-from campaign.demo_fleet import STATE_POPULATION, demo_fleet_plan, demo_fleet_rows
 from campaign.eligibility import matching_range
 from campaign.models import AffectedVehicle, Vehicle
 from campaign.selectors import campaign_screen
 from campaign.vin_import import COLUMNS
+from demo.fleet import STATE_POPULATION, demo_fleet_plan, demo_fleet_rows
 
 ALE_UIO = 138_869
 
@@ -28,11 +28,11 @@ def rows(ale, vehicles: int, seed: int = 1) -> list[dict[str, str]]:
 
 @pytest.fixture
 def network_calls(monkeypatch):
-    """seed_demo's dealer step belongs to the dealers app (tested there); here we only see it called."""
-    import dealers.demo
+    """seed_demo's dealer step is demo.network's (tested in test_demo_network); here we only see it called."""
+    import demo.network
 
     calls: list[dict] = []
-    monkeypatch.setattr(dealers.demo, "network_seed", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(demo.network, "network_seed", lambda **kwargs: calls.append(kwargs))
     return calls
 
 
