@@ -165,7 +165,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = False
 AXES_HANDLER = "dealers.lockout.AccountAndAddressLockoutHandler"
 # The same client address the look-up throttle uses (DJANGO_TRUSTED_PROXY_COUNT).
-AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "config.client_address.axes_client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Password-reset requests: per client address and per account e-mail (dealers/password_reset.py).
