@@ -57,9 +57,9 @@ def offences(response) -> list[str]:
             found.append(f"<{tag}> has inline handler(s) {handlers}")
         if "style" in attrs:
             found.append(f"<{tag}> has a style attribute {attrs['style']!r}")
-        if tag == "script" and "src" not in attrs and attrs.get("type") != "application/json":
-            if nonce is None or attrs.get("nonce") != nonce:
-                found.append(f"inline <script> without the request's nonce ({attrs})")
+        inline_script = tag == "script" and "src" not in attrs and attrs.get("type") != "application/json"
+        if inline_script and (nonce is None or attrs.get("nonce") != nonce):
+            found.append(f"inline <script> without the request's nonce ({attrs})")
         if tag == "script" and "src" in attrs and "//" in attrs["src"]:
             found.append(f"script from another origin: {attrs['src']}")
         if tag == "style":
@@ -117,7 +117,14 @@ def running_import(ale) -> VinImport:
 
 @pytest.fixture
 def pages(
-    ale, client_for, service_manager_a, preowned_manager_a, regional_west, campaign_admin, dealer_a, admin_client
+    ale,
+    client_for,
+    service_manager_a,
+    preowned_manager_a,
+    regional_west,
+    campaign_admin,
+    dealer_a,
+    admin_client,
 ):
     """(persona, client, url) for the main pages of every persona."""
     from tests.factories import AffectedVehicleFactory, VehicleFactory, ale_vin
