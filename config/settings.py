@@ -55,8 +55,9 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Early, so every page gets the policy, the lock-out and error pages included.
-    "csp.middleware.CSPMiddleware",
+    # Early, so every page gets the policy, the lock-out and error pages included
+    # (django-csp's middleware with the shared header built once: config/csp.py).
+    "config.csp.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -190,3 +190,13 @@ def test_the_api_docs_script_is_a_file_not_inline():
     script = Client().get("/api/docs/?script=")
     assert script.status_code == 200 and script["Content-Type"].startswith("application/javascript")
     assert "SwaggerUIBundle" in script.content.decode()
+
+
+def test_the_json_api_gets_the_same_policy_and_settings_changes_reach_it(settings, ale):
+    # config/csp.py builds the shared header once; it must equal django-csp's own and follow settings.
+    from csp.utils import build_policy
+
+    response = Client().get("/api/v1/vins/JTHBE96S170007930/")
+    assert response["Content-Security-Policy"] == build_policy()
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert Client().get("/api/v1/vins/JTHBE96S170007930/")["Content-Security-Policy"] == "default-src 'none'"

@@ -111,7 +111,9 @@ def test_the_regional_chart_draws(watched: Watched, live_server, ale, dealer_a, 
     sign_in(watched, live_server, regional_west.username)
     page = visit(watched, f"{live_server.url}/")
     # Chart.js ran (the nonced inline script) and charted the region's dealers by code.
-    drawn = page.evaluate("() => { const c = Chart.getChart('home-chart'); return c ? c.data.labels : null; }")
+    drawn = page.evaluate(
+        "() => { const c = Chart.getChart('home-chart'); return c ? c.data.labels : null; }"
+    )
     assert drawn == [dealer_a.code]
     box = page.locator("#home-chart").bounding_box()
     assert box and box["height"] > 200  # the chart box's height comes from app.css now
