@@ -191,3 +191,17 @@ def test_make_demo_runs_every_step_with_debug_on(tmp_path):
         "python manage.py seed_demo DEBUG=1",
         "python manage.py runserver DEBUG=1",
     ]
+
+
+def test_in_production_the_health_check_answers_over_http_and_pages_redirect(tmp_path):
+    probe = (
+        "from django.test import Client; c = Client(HTTP_HOST='recalls.example.com'); "
+        "h = c.get('/healthz'); p = c.get('/recalls/'); "
+        "print(h.status_code, p.status_code, p['Location'], 'frame-ancestors' in h['Content-Security-Policy'])"
+    )
+    # A database that answers (an empty SQLite file does, to SELECT 1).
+    result = manage(
+        "shell", "-c", probe, **PRODUCTION, DATABASE_URL=f"sqlite:///{tmp_path / 'health.sqlite3'}"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "200 301 https://recalls.example.com/recalls/ True"
