@@ -112,7 +112,9 @@ def test_guessing_one_account_from_many_addresses_locks_it_from_every_address(se
         sign_in(Client(REMOTE_ADDR=f"203.0.113.{i + 1}"), "svc_a", "wrong-password")
     fresh = sign_in(Client(REMOTE_ADDR="198.51.100.20"), "svc_a")
     assert fresh.status_code == 429
-    assert "Too many failed sign-in attempts" in fresh.content.decode()
+    assert "Too many failed sign-in attempts for <strong>svc_a</strong> or from your network" in (
+        fresh.content.decode()
+    )
 
 
 def test_signing_in_to_ones_own_account_does_not_reset_the_address_count(db):
