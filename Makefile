@@ -30,6 +30,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+# DEBUG is off unless asked for; the demo asks (and so gets the demo secret key).
+demo: export DJANGO_DEBUG = 1
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty

@@ -218,6 +218,7 @@ def django_env(database_url: str) -> dict[str, str]:
     # The zero-setup configuration (SQLite file or the given PostgreSQL, tasks in-process), as
     # `make demo` runs it; DEBUG stays on, which must not make memory grow with the file.
     env["DATABASE_URL"] = database_url
+    env["DJANGO_DEBUG"] = "1"
     return env
 
 

@@ -11,12 +11,9 @@ send ``INCR`` and ``EXPIRE … NX`` in one pipeline, so the throttle costs one r
 trip; without Redis (the zero-setup demo) Django's cache does the same job. If Redis
 is unreachable the look-up is answered anyway (fail open) and a warning is logged.
 
-Which client: ``REMOTE_ADDR``. ``X-Forwarded-For`` is written by whoever sends the
-request, so trusting it would let anyone pick a fresh identity per request. Behind
-a TLS-terminating proxy ``REMOTE_ADDR`` is the proxy, so set
-``DJANGO_TRUSTED_PROXY_COUNT`` to the number of proxies in front of gunicorn: the
-client is then the address that the outermost of *our* proxies appended to
-``X-Forwarded-For`` (the N-th from the right), which the client cannot forge.
+Which client: ``config.client_address.client_address`` (``REMOTE_ADDR``, or the
+address our own proxies appended to ``X-Forwarded-For`` when
+``DJANGO_TRUSTED_PROXY_COUNT`` is set), the same function sign-in lock-out uses.
 """
 
 from __future__ import annotations
@@ -33,6 +30,9 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
+
+# One answer to "which client" for the throttle, sign-in lock-out and password reset.
+from config.client_address import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -86,17 +86,6 @@ class ThrottleDecision:
     count: int
     limit: int
     retry_after: int  # seconds until the window ends; meaningful when refused
-
-
-def client_address(request) -> str:
-    """The client's IP address, as the module docstring explains."""
-    meta = request.META
-    hops = settings.TRUSTED_PROXY_COUNT
-    if hops:
-        forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return meta.get("REMOTE_ADDR") or "unknown"
 
 
 def lookup_throttle_hit(*, client: str, rate: str | None = None) -> ThrottleDecision:

@@ -28,6 +28,33 @@ def env_str(name: str, default: str | None = None) -> str:
     return value.strip()
 
 
+# Django's deploy check (security.W009) asks for 50 characters: a short key is guessable
+# enough to forge sessions and password-reset links.
+SECRET_KEY_MIN_LENGTH = 50
+
+
+def env_secret_key(name: str, *, debug: bool, demo_key: str) -> str:
+    """The secret key: the demo key is allowed only while debugging.
+
+    Without DEBUG the key must be set, must not be a demo key (anything starting
+    ``insecure-``, as Django's own generated development keys do) and must be at
+    least ``SECRET_KEY_MIN_LENGTH`` characters.
+    """
+    value = (os.environ.get(name) or "").strip()
+    if debug:
+        return value or demo_key
+    if not value:
+        raise ImproperEnvironment(f"{name} must be set when DJANGO_DEBUG is off")
+    if value.startswith("insecure-"):
+        raise ImproperEnvironment(f"{name} is a demo key (it starts with 'insecure-'); set a real one")
+    if len(value) < SECRET_KEY_MIN_LENGTH:
+        raise ImproperEnvironment(
+            f"{name} is {len(value)} characters; use at least {SECRET_KEY_MIN_LENGTH} "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
+    return value
+
+
 def env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None:

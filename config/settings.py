@@ -7,14 +7,18 @@ from the environment through ``config.env``; see the README's configuration tabl
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
-from config.env import env_bool, env_int, env_list, env_rate, env_str, env_url
+from config.env import env_bool, env_int, env_list, env_rate, env_secret_key, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DJANGO_DEBUG", default=True)
-# The demo default is only accepted while DEBUG is on; production must set a real key.
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-demo-key-change-me" if DEBUG else None)
+# Off unless asked for (`make demo` and the test suite ask): a forgotten variable in
+# production must not serve tracebacks and settings to the world.
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
+# The demo key is only accepted while DEBUG is on; without DEBUG a missing, short or demo
+# key stops start-up (config/env.py says which keys are refused).
+SECRET_KEY = env_secret_key("DJANGO_SECRET_KEY", debug=DEBUG, demo_key="insecure-demo-key-change-me")
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else []
 )
@@ -39,6 +43,7 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "django_tables2",
     "axes",
+    "csp",
 ]
 LOCAL_APPS = [
     "campaign",
@@ -51,6 +56,9 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so every page gets the policy, the lock-out and error pages included
+    # (django-csp's middleware with the shared header built once: config/csp.py).
+    "config.csp.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -141,7 +149,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # 12, as NIST 800-63B suggests for passwords without composition rules.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -152,10 +161,18 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours: a locked account can try again after 15 minutes
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Per account and per address separately (spraying one password across accounts is stopped,
+# a guessed account is locked from every address); dealers/lockout.py resets narrowly on success.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_HANDLER = "dealers.lockout.AccountAndAddressLockoutHandler"
+# The same client address the look-up throttle uses (DJANGO_TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "config.client_address.axes_client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Password-reset requests: per client address and per account e-mail (dealers/password_reset.py).
+PASSWORD_RESET_ADDRESS_RATE = env_rate("PASSWORD_RESET_ADDRESS_RATE", "5/hour")
+PASSWORD_RESET_ACCOUNT_RATE = env_rate("PASSWORD_RESET_ACCOUNT_RATE", "3/hour")
 
 # Session storage: the default fallback storage builds a cookie signer on every request,
 # the public API's hot path included; sessions are read lazily, only where messages are.
@@ -229,10 +246,29 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
+# --- Content-Security-Policy (django-csp) -------------------------------------
+# Scripts only from our origin or inline with the per-request nonce ({{ request.csp_nonce }}),
+# no inline event handlers or style attributes: an injected tag or attribute does nothing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # Bootstrap's CSS draws its icons (select arrow, close button) as data: SVGs.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # --- Production hardening (behind a TLS-terminating proxy) ---------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the health check over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)

@@ -123,16 +123,85 @@ def test_production_without_a_secret_key_does_not_start():
     env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
     result = manage("check", **env)
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
 
 
-def test_a_bad_throttle_rate_stops_start_up_naming_it():
-    result = manage("check", **PRODUCTION, LOOKUP_THROTTLE_RATE="lots")
+def test_debug_is_off_unless_asked_for():
+    # No DJANGO_DEBUG at all: production rules, so without a secret key it does not start.
+    result = manage("check", DJANGO_ALLOWED_HOSTS="recalls.example.com")
     assert result.returncode != 0
-    assert "LOOKUP_THROTTLE_RATE='lots' is not a rate like '120/minute'" in result.stderr
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+    shown = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        **{k: v for k, v in PRODUCTION.items() if k != "DJANGO_DEBUG"},
+    )
+    assert shown.stdout.strip().splitlines()[-1] == "False", shown.stderr
 
 
-def test_a_bad_debug_flag_stops_start_up_naming_it():
-    result = manage("check", DJANGO_DEBUG="sometimes")
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("", "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off"),
+        ("   ", "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off"),
+        ("insecure-demo-key-change-me", "DJANGO_SECRET_KEY is a demo key (it starts with 'insecure-')"),
+        ("insecure-" + "x" * 60, "DJANGO_SECRET_KEY is a demo key (it starts with 'insecure-')"),
+        ("s3cret-but-short-" + "x" * 20, "DJANGO_SECRET_KEY is 37 characters; use at least 50"),
+    ],
+)
+def test_production_refuses_an_empty_demo_or_short_secret_key(key, message):
+    result = manage("check", **PRODUCTION | {"DJANGO_SECRET_KEY": key})
     assert result.returncode != 0
-    assert "DJANGO_DEBUG='sometimes' is not a boolean" in result.stderr
+    assert message in result.stderr
+
+
+def test_the_demo_runs_with_debug_on_and_the_demo_key():
+    # `make demo` exports DJANGO_DEBUG=1 and nothing else.
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY)",
+        DJANGO_DEBUG="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True insecure-demo-key-change-me"
+
+
+def test_make_demo_runs_every_step_with_debug_on(tmp_path):
+    # `make demo` with stand-in python and pip that record the environment they were run with.
+    seen = tmp_path / "seen"
+    for tool in ("python", "pip"):
+        script = tmp_path / tool
+        script.write_text(f'#!/bin/sh\necho "{tool} $1 $2 DEBUG=$DJANGO_DEBUG" >> {seen}\n')
+        script.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        ["make", "demo", f"BIN={tmp_path}", f"VENV={tmp_path}", "-o", "node_modules/.package-lock.json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert seen.read_text().splitlines() == [
+        "pip install --quiet DEBUG=1",
+        "python manage.py migrate DEBUG=1",
+        "python manage.py seed_demo DEBUG=1",
+        "python manage.py runserver DEBUG=1",
+    ]
+
+
+def test_in_production_the_health_check_answers_over_http_and_pages_redirect(tmp_path):
+    probe = (
+        "from django.test import Client; c = Client(HTTP_HOST='recalls.example.com'); "
+        "h = c.get('/healthz'); p = c.get('/recalls/'); "
+        "print(h.status_code, p.status_code, p['Location'], 'frame-ancestors' in h['Content-Security-Policy'])"
+    )
+    # A database that answers (an empty SQLite file does, to SELECT 1).
+    result = manage(
+        "shell", "-c", probe, **PRODUCTION, DATABASE_URL=f"sqlite:///{tmp_path / 'health.sqlite3'}"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "200 301 https://recalls.example.com/recalls/ True"

@@ -161,7 +161,7 @@ class TestProgress:
         page = client.get(
             reverse("vin-import-detail", kwargs={"code": "ALE", "pk": vin_import.pk})
         ).content.decode()
-        assert 'id="import-progress"' in page and 'style="width: 50%"' in page
+        assert 'id="import-progress"' in page and 'aria-valuenow="50"' in page and ">50%<" in page
 
     def test_the_task_reports_every_chunk_before_the_rows_are_committed(self, ale, monkeypatch):
         monkeypatch.setattr(vin_import_module, "CHUNK_ROWS", 2)

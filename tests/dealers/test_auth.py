@@ -14,6 +14,20 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle_cache(settings):
+    # The password-reset counters live in the cache (Redis under `make test`), which outlives a
+    # test: each test here starts from zero counts in a cache of its own.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "auth-tests"}
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def sign_in(client: Client, username: str, password: str = PASSWORD):
     return client.post("/accounts/login/", {"username": username, "password": password})
 
@@ -73,10 +87,57 @@ def test_five_failures_lock_the_account_with_a_clear_message(client, service_man
     assert client.get("/").status_code == 302  # not signed in
 
 
-def test_the_lock_is_per_account(client, service_manager_a, parts_manager_a):
+def test_a_locked_account_does_not_lock_its_colleagues_elsewhere(service_manager_a, parts_manager_a):
+    attacker = Client(REMOTE_ADDR="203.0.113.7")
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        sign_in(client, "svc_a", "wrong-password")
-    assert sign_in(client, "parts_a").status_code == 302
+        sign_in(attacker, "svc_a", "wrong-password")
+    assert sign_in(Client(REMOTE_ADDR="198.51.100.20"), "parts_a").status_code == 302
+
+
+def test_spraying_one_password_across_accounts_locks_the_address(db):
+    from tests.factories import UserFactory
+
+    victims = [UserFactory(username=f"victim{i}") for i in range(settings.AXES_FAILURE_LIMIT + 1)]
+    sprayer = Client(REMOTE_ADDR="203.0.113.7")
+    statuses = [sign_in(sprayer, v.username, "Summer2010!").status_code for v in victims[:-1]]
+    assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    # The address is locked, even for an account it never guessed at, with the right password...
+    assert sign_in(sprayer, victims[-1].username).status_code == 429
+    # ...while the accounts themselves are not: each saw one failure.
+    assert sign_in(Client(REMOTE_ADDR="198.51.100.20"), victims[0].username).status_code == 302
+
+
+def test_guessing_one_account_from_many_addresses_locks_it_from_every_address(service_manager_a):
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(Client(REMOTE_ADDR=f"203.0.113.{i + 1}"), "svc_a", "wrong-password")
+    fresh = sign_in(Client(REMOTE_ADDR="198.51.100.20"), "svc_a")
+    assert fresh.status_code == 429
+    assert "Too many failed sign-in attempts for <strong>svc_a</strong> or from your network" in (
+        fresh.content.decode()
+    )
+
+
+def test_signing_in_to_ones_own_account_does_not_reset_the_address_count(db):
+    """django-axes' own reset-on-success would forget the sprayer's failures (dealers/lockout.py)."""
+    from tests.factories import UserFactory
+
+    UserFactory(username="insider")
+    victims = [UserFactory(username=f"victim{i}") for i in range(settings.AXES_FAILURE_LIMIT)]
+    sprayer = Client(REMOTE_ADDR="203.0.113.7")
+    for victim in victims[:-1]:
+        assert sign_in(sprayer, victim.username, "Summer2010!").status_code == 200
+    assert sign_in(sprayer, "insider").status_code == 302
+    sprayer.post("/accounts/logout/")
+    assert sign_in(sprayer, victims[-1].username, "Summer2010!").status_code == 429
+
+
+def test_signing_in_from_another_address_does_not_reset_the_account_count(service_manager_a):
+    for i in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(Client(REMOTE_ADDR=f"203.0.113.{i + 1}"), "svc_a", "wrong-password")
+    # The real user signs in from the office: their own address had no failures to forgive,
+    # so the attacker's count on the account stands.
+    assert sign_in(Client(REMOTE_ADDR="198.51.100.20"), "svc_a").status_code == 302
+    assert sign_in(Client(REMOTE_ADDR="203.0.113.99"), "svc_a", "wrong-password").status_code == 429
 
 
 def test_a_successful_sign_in_resets_the_failure_count(client, service_manager_a):
@@ -113,6 +174,42 @@ def test_password_reset_for_an_unknown_address_reveals_nothing(client):
     assert mail.outbox == []
 
 
+def reset(client: Client, email: str):
+    return client.post("/accounts/password/reset/", {"email": email})
+
+
+def test_password_reset_is_throttled_per_account_without_saying_so(service_manager_a, caplog):
+    for i in range(3):
+        reset(Client(REMOTE_ADDR=f"203.0.113.{i + 1}"), service_manager_a.email)
+    assert len(mail.outbox) == 3
+    throttled = reset(Client(REMOTE_ADDR="198.51.100.20"), service_manager_a.email.upper())
+    # The same answer as a sent link; no fourth e-mail.
+    assert throttled.status_code == 302 and throttled["Location"] == "/accounts/password/reset/done/"
+    assert len(mail.outbox) == 3
+    assert "Password reset throttled for an account (request from 198.51.100.20)" in caplog.text
+
+
+def test_password_reset_is_throttled_per_address(db, caplog):
+    from tests.factories import UserFactory
+
+    users = [UserFactory(username=f"reset{i}", email=f"reset{i}@example.com") for i in range(6)]
+    one_address = Client(REMOTE_ADDR="203.0.113.7")
+    for user in users:
+        assert reset(one_address, user.email)["Location"] == "/accounts/password/reset/done/"
+    assert [m.to for m in mail.outbox] == [[u.email] for u in users[:5]]
+    assert "Password reset throttled for address 203.0.113.7" in caplog.text
+    # Another address is not affected.
+    reset(Client(REMOTE_ADDR="198.51.100.20"), users[5].email)
+    assert mail.outbox[-1].to == [users[5].email]
+
+
+def test_a_throttled_reset_for_an_unknown_address_looks_like_any_other(db):
+    one_address = Client(REMOTE_ADDR="203.0.113.7")
+    answers = [reset(one_address, "nobody@example.com") for _ in range(7)]
+    assert {(a.status_code, a["Location"]) for a in answers} == {(302, "/accounts/password/reset/done/")}
+    assert mail.outbox == []
+
+
 def test_password_change(client, service_manager_a):
     sign_in(client, "svc_a")
     response = client.post(
@@ -127,6 +224,26 @@ def test_password_change(client, service_manager_a):
     # Still signed in (Django rotates the session hash), and the new password works.
     assert client.get("/").status_code == 200
     assert sign_in(Client(), "svc_a", "valve-spring-2010").status_code == 302
+
+
+def test_a_new_password_needs_twelve_characters(client, service_manager_a):
+    sign_in(client, "svc_a")
+    response = client.post(
+        "/accounts/password/change/",
+        {"old_password": PASSWORD, "new_password1": "valvespr2k1", "new_password2": "valvespr2k1"},
+    )
+    assert response.status_code == 200
+    assert "This password is too short. It must contain at least 12 characters." in response.content.decode()
+    assert sign_in(Client(), "svc_a", "valvespr2k1").status_code == 200  # unchanged
+
+
+def test_the_demo_password_is_long_enough(db):
+    from django.contrib.auth.password_validation import validate_password
+
+    from dealers.demo import DEMO_PASSWORD
+
+    assert DEMO_PASSWORD == "recall-demo-2010"
+    validate_password(DEMO_PASSWORD)  # raises ValidationError if refused
 
 
 def test_sessions_expire_at_browser_close_and_after_a_working_day(client, service_manager_a):
