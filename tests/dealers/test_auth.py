@@ -240,7 +240,7 @@ def test_a_new_password_needs_twelve_characters(client, service_manager_a):
 def test_the_demo_password_is_long_enough(db):
     from django.contrib.auth.password_validation import validate_password
 
-    from dealers.demo import DEMO_PASSWORD
+    from demo.network import DEMO_PASSWORD
 
     assert DEMO_PASSWORD == "recall-demo-2010"
     validate_password(DEMO_PASSWORD)  # raises ValidationError if refused
