@@ -6,7 +6,7 @@ import pytest
 
 from campaign.demo_fleet import demo_fleet_write_csv
 from campaign.models import AffectedVehicle, Vehicle
-from campaign.vin_import import affected_vins_import
+from campaign.vin_import_merge import affected_vins_import
 
 ALE_UIO = 138_869
 

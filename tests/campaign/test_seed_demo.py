@@ -14,7 +14,7 @@ from campaign.demo_fleet import STATE_POPULATION, demo_fleet_plan, demo_fleet_ro
 from campaign.eligibility import matching_range
 from campaign.models import AffectedVehicle, Vehicle
 from campaign.selectors import campaign_screen
-from campaign.vin_import import COLUMNS
+from campaign.vin_import_rows import COLUMNS
 
 ALE_UIO = 138_869
 

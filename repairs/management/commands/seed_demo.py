@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from campaign.demo_fleet import DEFAULT_SEED, demo_fleet_write_csv
 from campaign.errors import DomainError
 from campaign.models import AffectedVehicle, Campaign
-from campaign.vin_import import affected_vins_import
+from campaign.vin_import_merge import affected_vins_import
 
 DEMO_CAMPAIGN = "ALE"
 
