@@ -78,6 +78,11 @@ def vin_import_process(*, vin_import_id: int) -> VinImport | None:
         logger.info("VIN import %s: gone, running or finished; nothing to do", vin_import_id)
         return None
     vin_import = VinImport.objects.select_related("campaign").get(pk=vin_import_id)
+    if not vin_import.source:
+        # Purged (vin_import_sources_purge) before a worker ever ran it.
+        _fail(vin_import_id, "The uploaded list was deleted before it could be imported; upload it again.")
+        vin_import.refresh_from_db()
+        return vin_import
     key = vin_import_progress_key(vin_import_id)
     try:
         with vin_import.source.open("rb") as source:

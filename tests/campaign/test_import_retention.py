@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import VinImport
-from campaign.tasks import vin_import_sources_purge_run
+from campaign.tasks import vin_import_run, vin_import_sources_purge_run
 from campaign.vin_import_uploads import vin_import_sources_purge
 from tests.factories import ale_vin
 
@@ -63,6 +63,16 @@ def test_lists_older_than_the_retention_are_deleted_and_the_summary_kept(ale):
     assert old.rejects.name == rejects_file and default_storage.exists(rejects_file)  # no owner data in it
     recent.refresh_from_db()
     assert recent.source and recent.source_deleted_at is None and default_storage.exists(recent.source.name)
+
+
+@pytest.mark.django_db
+def test_a_lost_import_whose_list_was_purged_fails_with_the_reason_if_it_ever_runs(ale):
+    lost = finished_import(ale, days_ago=40, finished=False)
+    vin_import_sources_purge(older_than_days=30)
+    vin_import_run(lost.pk)
+    lost.refresh_from_db()
+    assert lost.status == VinImport.Status.FAILED
+    assert "deleted before it could be imported" in lost.error
 
 
 @pytest.mark.django_db
