@@ -9,7 +9,7 @@ For each backend (a fresh SQLite file; a fresh PostgreSQL database, created and 
    text columns, no index, one transaction: ``executemany`` on SQLite, ``COPY`` on PostgreSQL.
    This is the yardstick ("within 20x of raw"). ``raw insert only`` times the insert of rows
    already in memory, for reference.
-2. ``import``: ``campaign.vin_import.affected_vins_import`` of ALE's full list with owners
+2. ``import``: ``campaign.vin_import_merge.affected_vins_import`` of ALE's full list with owners
    (written by ``demo.fleet``, as ``seed_demo`` does) into a freshly migrated database.
 3. ``re-import``: the same file again (every row unchanged).
 4. ``import 10x``: ten times the rows, for memory: ALE's ranges hold too few serials, so the
@@ -89,7 +89,7 @@ def worker_generate(args: argparse.Namespace) -> dict:
 def worker_import(args: argparse.Namespace) -> dict:
     _django()
     from campaign.models import Campaign
-    from campaign.vin_import import affected_vins_import
+    from campaign.vin_import_merge import affected_vins_import
 
     campaign = Campaign.objects.get(code=args.campaign)
     before = rss_mb()

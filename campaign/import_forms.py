@@ -10,10 +10,11 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from campaign.errors import DomainError
-from campaign.vin_import import vin_import_header_check
+from campaign.upload_limits import upload_size_error
+from campaign.vin_import_rows import vin_import_header_check
 
-# Ten times ALE's list with owners is about 140 MB; anything far beyond is a wrong file.
-MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+# settings.VIN_IMPORT_MAX_UPLOAD_MB; enforced as the body arrives (campaign.upload_limits).
+UPLOAD_LIMIT_SETTING = "VIN_IMPORT_MAX_UPLOAD_MB"
 ACCEPTED_SUFFIXES = (".csv", ".txt")
 
 
@@ -34,16 +35,14 @@ class VinImportForm(forms.Form):
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
+        if too_big := upload_size_error(upload, setting=UPLOAD_LIMIT_SETTING):
+            raise forms.ValidationError(too_big)
         if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
             raise forms.ValidationError(
                 f"{upload.name} is not a CSV file; save the list as 'CSV UTF-8' (a .csv file) and upload that."
             )
         if not upload.size:
             raise forms.ValidationError("The file is empty.")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:,.0f} MB; at most {MAX_UPLOAD_BYTES // 1024 // 1024} MB."
-            )
         # Check the header now, so a wrong file is refused here rather than failing in the queue.
         upload.seek(0)
         first_line = upload.readline(64 * 1024)
@@ -51,5 +50,7 @@ class VinImportForm(forms.Form):
         try:
             vin_import_header_check(first_line=first_line)
         except DomainError as exc:
+            # A form's own validation (not a view catching a service's refusal): the header
+            # check's words become the field's error.
             raise forms.ValidationError(exc.message) from None
         return upload

@@ -1,11 +1,16 @@
 """Staff pages for affected-VIN imports: upload, history, progress, summary, rejects.
 
 Only users with ``campaign.add_vinimport`` (campaign administrators) may open them: the
-lists carry owners' names and addresses. Anonymous visitors are sent to sign in.
+lists carry owners' names and addresses. Anonymous visitors are sent to sign in. The
+uploaded list itself is never served (it is deleted after ``VIN_IMPORT_RETENTION_DAYS``);
+the rejects CSV (line, VIN, reason) is, only here.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
@@ -13,16 +18,18 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from campaign.import_forms import VinImportForm
+from campaign.http_errors import form_call
+from campaign.import_forms import UPLOAD_LIMIT_SETTING, VinImportForm
 from campaign.models import Campaign, VinImport
-from campaign.vin_import import (
-    COLUMNS,
+from campaign.upload_limits import upload_limit
+from campaign.vin_import_rows import COLUMNS
+from campaign.vin_import_selectors import (
     vin_import_get,
     vin_import_progress,
     vin_import_rejects_preview,
-    vin_import_submit,
     vin_imports_for_campaign,
 )
+from campaign.vin_import_uploads import vin_import_submit
 
 PERMISSION = "campaign.add_vinimport"
 IMPORTS_PER_PAGE = 20
@@ -35,13 +42,19 @@ def _campaign(code: str) -> Campaign:
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 @require_http_methods(["GET", "POST"])
+@upload_limit(UPLOAD_LIMIT_SETTING)
 def vin_import_list(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign(code)
     form = VinImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        vin_import = vin_import_submit(campaign=campaign, upload=form.cleaned_data["file"], user=request.user)
-        messages.success(request, f"{vin_import.original_name} is queued for import into {campaign.code}.")
-        return redirect("vin-import-detail", code=campaign.code, pk=vin_import.pk)
+        vin_import = form_call(
+            form, vin_import_submit, campaign=campaign, upload=form.cleaned_data["file"], user=request.user
+        )
+        if vin_import is not None:
+            messages.success(
+                request, f"{vin_import.original_name} is queued for import into {campaign.code}."
+            )
+            return redirect("vin-import-detail", code=campaign.code, pk=vin_import.pk)
     page = Paginator(vin_imports_for_campaign(campaign=campaign), IMPORTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -57,6 +70,7 @@ def vin_import_list(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def vin_import_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     vin_import = vin_import_get(campaign_code=code, pk=pk)
+    retention_days = settings.VIN_IMPORT_RETENTION_DAYS
     return render(
         request,
         "campaign/import_detail.html",
@@ -65,6 +79,10 @@ def vin_import_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "vin_import": vin_import,
             "progress": vin_import_progress(vin_import=vin_import),
             "rejects": vin_import_rejects_preview(vin_import=vin_import),
+            "retention_days": retention_days,
+            "source_deleted_on": vin_import.finished_at + timedelta(days=retention_days)
+            if vin_import.finished_at
+            else None,
         },
     )
 

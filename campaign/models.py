@@ -257,7 +257,10 @@ class VinImport(models.Model):
         FAILED = "failed", "Failed"
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="vin_imports")
-    source = models.FileField(upload_to="vin-imports/%Y/%m/")
+    # The uploaded list holds owners' data: deleted VIN_IMPORT_RETENTION_DAYS after the import
+    # (vin_import_sources_purge), which then blanks this and stamps source_deleted_at.
+    source = models.FileField(upload_to="vin-imports/%Y/%m/", blank=True)
+    source_deleted_at = models.DateTimeField(null=True, blank=True)
     original_name = models.CharField(max_length=255)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

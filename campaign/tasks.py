@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
-from campaign.vin_import import vin_import_process
+from campaign.vin_import_uploads import vin_import_process, vin_import_sources_purge
 
 
 # No automatic retry: the import is one transaction, so a failure leaves nothing to resume, and
@@ -13,3 +14,16 @@ from campaign.vin_import import vin_import_process
 @shared_task(name="campaign.vin_import_run", ignore_result=True)
 def vin_import_run(vin_import_id: int) -> None:
     vin_import_process(vin_import_id=vin_import_id)
+
+
+# Daily from CELERY_BEAT_SCHEDULE. Idempotent, so a retry or an overlapping run is harmless.
+@shared_task(
+    name="campaign.vin_import_sources_purge",
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    retry_backoff=60,
+    retry_jitter=True,
+    max_retries=3,
+)
+def vin_import_sources_purge_run() -> int:
+    return vin_import_sources_purge(older_than_days=settings.VIN_IMPORT_RETENTION_DAYS)

@@ -7,6 +7,7 @@ from the environment through ``config.env``; see the README's configuration tabl
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 from config.env import env_bool, env_int, env_list, env_rate, env_secret_key, env_str, env_url
@@ -141,6 +142,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "vin-import-sources-purge": {
+        "task": "campaign.vin_import_sources_purge",
+        "schedule": crontab(hour=3, minute=15),  # daily, at a quiet hour (CELERY_TIMEZONE)
+        # A run that waited a whole day in the queue is superseded by the next one.
+        "options": {"expires": 23 * 60 * 60},
+    },
+}
 
 # --- Auth ---------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -210,6 +219,19 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / env_str("DJANGO_MEDIA_DIR", "media")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Upload limits are checked while the body arrives, before Django stores the file
+# (campaign/upload_limits.py); the proxy should refuse bodies over the largest (README).
+FILE_UPLOAD_HANDLERS = [
+    "campaign.upload_limits.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Ten times ALE's list with owners is about 140 MB; anything far beyond is a wrong file.
+VIN_IMPORT_MAX_UPLOAD_MB = env_int("VIN_IMPORT_MAX_UPLOAD_MB", 512, minimum=1)
+INVENTORY_MAX_UPLOAD_MB = env_int("INVENTORY_MAX_UPLOAD_MB", 5, minimum=1)
+# Uploaded affected-VIN lists carry owners' names and addresses: deleted this many days
+# after their import by the daily beat job below; the import's summary and rejects stay.
+VIN_IMPORT_RETENTION_DAYS = env_int("VIN_IMPORT_RETENTION_DAYS", 30, minimum=1)
 
 # --- Forms and tables ---------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

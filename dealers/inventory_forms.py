@@ -5,14 +5,17 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from campaign import vin as vinlib
+from campaign.upload_limits import upload_size_error
 from dealers.models import Dealer
 from dealers.vehicle_record import vin_from_input
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# settings.INVENTORY_MAX_UPLOAD_MB; enforced as the body arrives (campaign.upload_limits).
+UPLOAD_LIMIT_SETTING = "INVENTORY_MAX_UPLOAD_MB"
 
 
 class _DealerChoiceMixin:
@@ -66,13 +69,14 @@ class InventoryUploadForm(_DealerChoiceMixin, forms.Form):
     dealer = forms.ModelChoiceField(queryset=Dealer.objects.none(), empty_label=None)
     file = forms.FileField(
         label="CSV file",
-        help_text="Header row: vin,stock_number,received_on (dates as YYYY-MM-DD). At most 5 MB.",
+        help_text="Header row: vin,stock_number,received_on (dates as YYYY-MM-DD).",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
     def __init__(self, *args, dealers: QuerySet[Dealer], **kwargs):
         super().__init__(*args, **kwargs)
         self._set_dealers(dealers)
+        self.fields["file"].help_text += f" At most {getattr(settings, UPLOAD_LIMIT_SETTING)} MB."
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field("dealer"), Field("file"), Submit("upload", "Upload", css_class="btn-primary")
@@ -80,8 +84,8 @@ class InventoryUploadForm(_DealerChoiceMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 5 MB; split it and upload each part.")
+        if too_big := upload_size_error(upload, setting=UPLOAD_LIMIT_SETTING):
+            raise forms.ValidationError(f"{too_big} Split it and upload each part.")
         return upload
 
 

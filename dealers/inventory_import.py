@@ -1,28 +1,28 @@
 """CSV upload of pre-owned inventory: columns ``vin, stock_number, received_on``.
 
-Same contract as the affected-VIN import: every bad row is reported with its line number
-and reason (invalid VIN, duplicate in file, already in stock, bad date, missing stock
-number), the valid rows land together in one transaction, and the rejects can be
-downloaded as a CSV to fix and upload again.
+Same contract and mechanism as the affected-VIN import (``campaign.csv_rows``): every bad
+row is reported with its line number and reason (unreadable, invalid VIN, duplicate in file,
+already in stock, bad date, missing stock number), the valid rows land together in one
+transaction, and the rejects (line, VIN, reason) can be downloaded as a CSV by the uploader.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import secrets
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO
 
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 
 from campaign import vin as vinlib
+from campaign.csv_rows import CsvRows, Reject, RejectsWriter, RowsReport, csv_header_index, reject_vin
 from campaign.errors import DomainError
 from dealers.inventory import NewUnit, inventory_units_create, stock_number_clean
 from dealers.inventory_selectors import stock_conflicts
@@ -35,26 +35,12 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,40}$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
-@dataclass(frozen=True)
-class Reject:
-    line: int
-    vin: str
-    stock_number: str
-    received_on: str
-    reason: str
-
-
 @dataclass
-class InventoryImportResult:
-    read: int = 0
+class InventoryImportResult(RowsReport):
     added: int = 0
     held: int = 0
-    rejects: list[Reject] = field(default_factory=list)
     rejects_token: str = ""
-
-    @property
-    def rejected(self) -> int:
-        return len(self.rejects)
+    sample_size: int = field(default=200, repr=False)  # the upload page lists this many
 
 
 def received_on_parse(raw: str) -> dt.date:
@@ -66,27 +52,21 @@ def received_on_parse(raw: str) -> dt.date:
     return dt.date.fromisoformat(raw)
 
 
-def _rows(file: IO[bytes]):
-    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
-    reader = csv.reader(text)
-    header = next(reader, None)  # a UnicodeDecodeError here is reported by inventory_import
-    if not header:
-        raise DomainError(
-            "The file is empty. The first line must be the header: vin,stock_number,received_on."
-        )
-    names = [h.strip().lower() for h in header]
-    missing = [c for c in COLUMNS if c not in names]
-    if missing:
-        raise DomainError(
-            f"The header row lacks the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
-            "it must name vin, stock_number and received_on."
-        )
-    index = {c: names.index(c) for c in COLUMNS}
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
+def _rows(rows: CsvRows):
+    """(line, values by column, problem) for every non-blank row after the header."""
+    try:
+        header = rows.header()
+        if not header:
+            raise DomainError(
+                "The file is empty. The first line must be the header: vin,stock_number,received_on."
+            )
+        index = csv_header_index(header, required=COLUMNS, others_allowed=True)
+    except DomainError as exc:
+        # About the file as a whole: the upload form shows it on its file field.
+        raise DomainError(exc.message, field="file") from None
+    for line, row, problem in rows:
         values = {c: (row[i].strip() if i < len(row) else "") for c, i in index.items()}
-        yield reader.line_num, values
+        yield line, values, problem
 
 
 def _reject_reason(values: dict[str, str], today: dt.date) -> tuple[str | None, NewUnit | None]:
@@ -114,33 +94,30 @@ def inventory_import(*, dealer_id: int, file: IO[bytes], user) -> InventoryImpor
     """Check every row, then add the valid ones in one transaction; report the rest."""
     result = InventoryImportResult()
     today = timezone.localdate()
+    rejects: list[Reject] = []
     candidates: list[tuple[int, dict[str, str], NewUnit]] = []
     vin_lines: dict[str, int] = {}
     stock_lines: dict[str, int] = {}
-    try:
-        for line, values in _rows(file):
+    with CsvRows(file) as rows:
+        for line, values, problem in _rows(rows):
             result.read += 1
             if result.read > MAX_ROWS:
-                raise DomainError(f"The file has more than {MAX_ROWS:,} rows; split it and upload each part.")
-            reason, unit = _reject_reason(values, today)
+                raise DomainError(
+                    f"The file has more than {MAX_ROWS:,} rows; split it and upload each part.", field="file"
+                )
+            reason, unit = problem, None
+            if reason is None:
+                reason, unit = _reject_reason(values, today)
             if unit is not None and unit.vin in vin_lines:
                 reason = f"duplicate in file: VIN also on line {vin_lines[unit.vin]}"
             elif unit is not None and unit.stock_number in stock_lines:
                 reason = f"duplicate in file: stock number also on line {stock_lines[unit.stock_number]}"
             if reason:
-                result.rejects.append(
-                    Reject(line, values["vin"], values["stock_number"], values["received_on"], reason)
-                )
+                rejects.append(Reject(line, reject_vin(values["vin"]), reason))
                 continue
             vin_lines[unit.vin] = line
             stock_lines[unit.stock_number] = line
             candidates.append((line, values, unit))
-    except UnicodeDecodeError as exc:
-        raise DomainError(
-            f"The file is not UTF-8 text ({exc.reason}); save it as CSV UTF-8 and upload again."
-        ) from None
-    except csv.Error as exc:
-        raise DomainError(f"The file is not a readable CSV: {exc}.") from None
 
     try:
         with transaction.atomic():
@@ -158,9 +135,7 @@ def inventory_import(*, dealer_id: int, file: IO[bytes], user) -> InventoryImpor
                 else:
                     valid.append(unit)
                     continue
-                result.rejects.append(
-                    Reject(line, values["vin"], values["stock_number"], values["received_on"], reason)
-                )
+                rejects.append(Reject(line, reject_vin(values["vin"]), reason))
             result.added, result.held = inventory_units_create(dealer_id=dealer_id, units=valid, user=user)
     except IntegrityError:
         # A clerk added one of these units while the file was being checked; nothing was written.
@@ -169,9 +144,11 @@ def inventory_import(*, dealer_id: int, file: IO[bytes], user) -> InventoryImpor
             "imported. Upload the file again."
         ) from None
 
-    result.rejects.sort(key=lambda r: r.line)
-    if result.rejects:
-        result.rejects_token = _rejects_save(user=user, rejects=result.rejects)
+    rejects.sort()
+    for reject in rejects:
+        result.add_reject(reject)
+    if rejects:
+        result.rejects_token = _rejects_save(user=user, rejects=rejects)
     return result
 
 
@@ -181,19 +158,20 @@ def _rejects_path(user_id: int, token: str) -> str:
 
 
 def _rejects_save(*, user, rejects: list[Reject]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["line", "vin", "stock_number", "received_on", "reason"])
-    for r in rejects:
-        writer.writerow([r.line, r.vin, r.stock_number, r.received_on, r.reason])
     token = secrets.token_urlsafe(18)
-    default_storage.save(_rejects_path(user.pk, token), ContentFile(out.getvalue().encode("utf-8")))
+    with tempfile.TemporaryDirectory() as folder:
+        writer = RejectsWriter(Path(folder) / "rejects.csv")
+        for reject in rejects:
+            writer.write(reject)
+        writer.close()
+        with open(writer.path, "rb") as written:
+            default_storage.save(_rejects_path(user.pk, token), File(written))
     return token
 
 
 def inventory_rejects_open(*, user, token: str):
-    """The rejects CSV of one of the user's own uploads, or 404."""
+    """The rejects CSV of one of the user's own uploads; ``DomainError(not_found)`` otherwise."""
     path = _rejects_path(user.pk, token)
     if not _TOKEN.match(token) or not default_storage.exists(path):
-        raise Http404("No such rejects file.")
+        raise DomainError("No such rejects file.", code="not_found")
     return default_storage.open(path, "rb")

@@ -14,12 +14,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from campaign.errors import DomainError
+from campaign.exports import EXPORT_PARAM, table_export
+from campaign.http_errors import form_call
+from campaign.upload_limits import upload_limit
 from dealers.filters import HeldFilter, InventoryFilter
 from dealers.inventory import inventory_add, inventory_deliver
-from dealers.inventory_forms import DeliverForm, InventoryAddForm, InventoryUploadForm
+from dealers.inventory_forms import UPLOAD_LIMIT_SETTING, DeliverForm, InventoryAddForm, InventoryUploadForm
 from dealers.inventory_import import inventory_import, inventory_rejects_open
 from dealers.inventory_selectors import (
     ADD,
@@ -40,7 +42,8 @@ from dealers.inventory_selectors import (
 from dealers.models import InventoryEvent
 from dealers.tables import HeldCountTable, HeldUnitTable, InventoryTable
 
-EXPORT = "_export"
+# The held-units page has two tables; ``?table=`` says which one an export is of.
+HELD_TABLES = ("units", "dealers")
 
 
 def _stock_keeper(request: HttpRequest, perm: str) -> None:
@@ -48,13 +51,6 @@ def _stock_keeper(request: HttpRequest, perm: str) -> None:
     # (for Django admin) but keeps no dealer's stock; pre-owned managers do.
     if not kept_dealer_ids(user=request.user, perm=perm):
         raise PermissionDenied("You keep no dealer's pre-owned inventory.")
-
-
-def _export(request: HttpRequest, table, name: str) -> HttpResponse | None:
-    export_format = request.GET.get(EXPORT)
-    if TableExport.is_valid_format(export_format):
-        return TableExport(export_format, table).response(f"{name}.{export_format}")
-    return None
 
 
 @login_required
@@ -68,7 +64,7 @@ def inventory_list(request: HttpRequest) -> HttpResponse:
     if not inventory_spans_dealers(user=request.user):
         table.columns.hide("dealer")  # one dealer's stock: the column would say nothing
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    if response := _export(request, table, "inventory"):
+    if response := table_export(request, table, name="inventory"):
         return response
     return render(
         request,
@@ -89,17 +85,16 @@ def inventory_add_view(request: HttpRequest) -> HttpResponse:
     dealers = inventory_dealers_for_user(user=request.user)
     form = InventoryAddForm(request.POST or None, dealers=dealers)
     if request.method == "POST" and form.is_valid():
-        try:
-            unit = inventory_add(
-                dealer_id=form.cleaned_data["dealer"].pk,
-                vin=form.cleaned_data["vin"],
-                stock_number=form.cleaned_data["stock_number"],
-                received_on=form.cleaned_data["received_on"],
-                user=request.user,
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+        unit = form_call(
+            form,
+            inventory_add,
+            dealer_id=form.cleaned_data["dealer"].pk,
+            vin=form.cleaned_data["vin"],
+            stock_number=form.cleaned_data["stock_number"],
+            received_on=form.cleaned_data["received_on"],
+            user=request.user,
+        )
+        if unit is not None:
             if unit.stop_sale:
                 messages.error(
                     request,
@@ -114,23 +109,22 @@ def inventory_add_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(ADD, raise_exception=True)
+@upload_limit(UPLOAD_LIMIT_SETTING)
 def inventory_upload(request: HttpRequest) -> HttpResponse:
     _stock_keeper(request, ADD)
     dealers = inventory_dealers_for_user(user=request.user)
     form = InventoryUploadForm(request.POST or None, request.FILES or None, dealers=dealers)
     result = None
     if request.method == "POST" and form.is_valid():
-        try:
-            result = inventory_import(
-                dealer_id=form.cleaned_data["dealer"].pk, file=form.cleaned_data["file"], user=request.user
-            )
-        except DomainError as exc:
-            form.add_error("file", exc.message)
-    return render(
-        request,
-        "dealers/inventory_upload.html",
-        {"form": form, "result": result, "rejects_shown": result.rejects[:200] if result else []},
-    )
+        # A refusal of the whole file (unreadable header, too many rows) is about the file.
+        result = form_call(
+            form,
+            inventory_import,
+            dealer_id=form.cleaned_data["dealer"].pk,
+            file=form.cleaned_data["file"],
+            user=request.user,
+        )
+    return render(request, "dealers/inventory_upload.html", {"form": form, "result": result})
 
 
 @login_required
@@ -176,12 +170,10 @@ def inventory_deliver_view(request: HttpRequest, pk: int) -> HttpResponse:
     unit = inventory_unit_to_keep(user=request.user, pk=pk)
     form = DeliverForm(request.POST, action="")
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        inventory_deliver(unit_id=unit.pk, user=request.user, note=note)
-    except DomainError as exc:
-        messages.error(
-            request, exc.message, extra_tags="delivery-refused" if exc.field == "stop_sale" else ""
-        )
+    if form_call(form, inventory_deliver, unit_id=unit.pk, user=request.user, note=note) is None:
+        # Refused (stop sale, or no longer in stock): the reason goes back to the unit's page.
+        for error in form.non_field_errors():
+            messages.error(request, error)
     else:
         messages.success(request, f"Stock {unit.stock_number} marked delivered.")
     return redirect("inventory-detail", pk=unit.pk)
@@ -202,12 +194,15 @@ def inventory_held(request: HttpRequest) -> HttpResponse:
         # One dealer's own held units: no per-dealer table, no dealer columns or filters.
         for column in ("dealer_code", "dealer", "region"):
             table.columns.hide(column)
-    which = request.GET.get("table", "units")
+    which = request.GET.get("table") or "units"
+    if request.GET.get(EXPORT_PARAM) and which not in HELD_TABLES:
+        raise DomainError(f"The held-units page exports {' or '.join(HELD_TABLES)}.", field="table")
     config = RequestConfig(request, paginate={"per_page": 25})
     if spans or which == "dealers":
         config.configure(counts)
     config.configure(table)
-    if response := _export(request, counts if which == "dealers" else table, f"held-{which}"):
+    export = counts if which == "dealers" else table
+    if response := table_export(request, export, name="held-dealers" if which == "dealers" else "held-units"):
         return response
     return render(
         request,

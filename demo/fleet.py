@@ -24,7 +24,7 @@ from pathlib import Path
 from campaign import vin as vinlib
 from campaign.errors import DomainError
 from campaign.models import Campaign, CoveredModel
-from campaign.vin_import import COLUMNS
+from campaign.vin_import_rows import COLUMNS
 
 DEFAULT_SEED = 20100706  # the day ALE's defect report was filed
 EMAIL_SHARE = 0.62  # registration data often lacks an e-mail address…

@@ -53,7 +53,8 @@ def test_rejected_rows_are_listed_written_next_to_the_file_and_exit_2(ale, tmp_p
     assert "line 5:" in output and "already on line 2" in output
     with rejects_path.open(newline="") as f:
         rows = list(csv.DictReader(f))
-    assert [(r["line"], r["owner_name"]) for r in rows] == [("3", "B"), ("5", "D")]
+    assert [(r["line"], r["vin"]) for r in rows] == [("3", "JTHBE96S17000793"), ("5", GOOD[0])]
+    assert set(rows[0]) == {"line", "vin", "reason"}  # no owner columns
     # The valid rows were imported all the same.
     assert AffectedVehicle.objects.filter(campaign=ale).count() == 2
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from campaign.models import AffectedVehicle, Vehicle
-from campaign.vin_import import affected_vins_import
+from campaign.vin_import_merge import affected_vins_import
 from demo.fleet import demo_fleet_write_csv
 
 ALE_UIO = 138_869

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from campaign import vin_import as vin_import_module
+from campaign import vin_import_merge as vin_import_module
+from campaign.csv_rows import REJECTS_HEADER
 from campaign.errors import DomainError
 from campaign.models import AffectedVehicle, Campaign, Vehicle
 from campaign.signals import affected_list_changed
-from campaign.vin_import import COLUMNS, affected_vins_import
+from campaign.vin_import_merge import affected_vins_import
+from campaign.vin_import_rows import COLUMNS
 from tests.factories import AffectedVehicleFactory, VehicleFactory, ale_vin
 
 HEADER = ",".join(COLUMNS)
@@ -228,10 +230,10 @@ class TestRejects:
     @pytest.mark.parametrize(
         ("fields", "reason"),
         [
-            ({"state": "XX"}, "state 'XX' is not a US state"),
-            ({"postal_code": "9110"}, "postal_code '9110' is not a US ZIP code"),
-            ({"email": "jane@"}, "email 'jane@' is not an e-mail address"),
-            ({"phone": "555-0101"}, "phone '555-0101' is not a US phone number"),
+            ({"state": "XX"}, "state is not a US state"),
+            ({"postal_code": "9110"}, "postal_code is not a US ZIP code"),
+            ({"email": "jane@"}, "email is not an e-mail address"),
+            ({"phone": "555-0101"}, "phone is not a US phone number"),
             ({"owner_name": "x" * 121}, "owner_name is 121 characters long; at most 120"),
             ({"city": "y" * 81}, "city is 81 characters long; at most 80"),
         ],
@@ -243,6 +245,9 @@ class TestRejects:
         assert (result.created, result.rejected) == (1, 1)
         assert result.sample_rejects[0].line == 2
         assert reason in result.sample_rejects[0].reason
+        # The reason names the field, never its value: rejects outlive the owners' data.
+        for value in fields.values():
+            assert value not in result.sample_rejects[0].reason
         assert not Vehicle.objects.filter(vin=GS350_2007[0]).exists()
 
     def test_unusual_but_valid_owner_fields_pass(self, ale, tmp_path):
@@ -265,8 +270,9 @@ class TestRejects:
         assert "has 2 values but the header has 3 columns" in result.sample_rejects[0].reason
         assert "has 4 values" in result.sample_rejects[1].reason
         rejects = read_rejects(result.rejects_path)
-        assert rejects[1]["owner_name"] == "B"
-        assert "Extra values: extra" in rejects[1]["reason"]
+        assert [r["line"] for r in rejects] == ["2", "3"]
+        assert rejects[1]["vin"] == GS350_2007[1]
+        assert "Extra values" not in rejects[1]["reason"] and "b@example.com" not in str(rejects)
 
     def test_a_row_that_is_not_utf8_is_rejected(self, ale, tmp_path):
         text = f"vin,owner_name\n{GS350_2007[0]},Jos\xe9\n{GS350_2007[1]},Ok\n".encode("latin-1")
@@ -284,7 +290,7 @@ class TestRejects:
             (5, "Duplicate: this VIN is already on line 2 of the file."),
         ]
 
-    def test_rejects_csv_has_the_original_columns_then_line_and_reason_in_line_order(
+    def test_rejects_csv_has_line_vin_and_reason_in_line_order_and_no_owner_data(
         self, ale, tmp_path, monkeypatch
     ):
         # Small chunks: duplicates found at the end interleave with rejects written while reading.
@@ -302,14 +308,17 @@ class TestRejects:
         assert (result.read, result.created, result.rejected) == (6, 2, 4)
         assert result.rejects_path == tmp_path / "list.rejects.csv"
         with result.rejects_path.open(newline="", encoding="utf-8") as f:
-            header = next(csv.reader(f))
-        assert header == [*COLUMNS, "line", "reason"]
+            lines = list(csv.reader(f))
+        assert lines[0] == list(REJECTS_HEADER) == ["line", "vin", "reason"]
+        assert {len(line) for line in lines} == {3}
         rejects = read_rejects(result.rejects_path)
         assert [r["line"] for r in rejects] == ["3", "4", "5", "7"]
         assert rejects[2]["vin"] == GS350_2007[0].lower()  # as written, not normalised
-        assert rejects[2]["owner_name"] == "Twin"
         assert rejects[2]["reason"] == "Duplicate: this VIN is already on line 2 of the file."
-        assert rejects[1]["state"] == "ZZ"
+        assert rejects[1]["reason"].startswith("Malformed owner data: state is not")
+        written = result.rejects_path.read_text(encoding="utf-8")
+        for owner_value in ("Twin", "Jane Doe", "12 Oak St", "ZZ", "626-555-0101", "jane@example.com"):
+            assert owner_value not in written
         assert [r.line for r in result.sample_rejects] == [3, 4, 5, 7]
 
     def test_line_numbers_count_physical_lines(self, ale, tmp_path):
@@ -347,20 +356,11 @@ class TestFileErrors:
         assert not Vehicle.objects.exists()
         assert not (tmp_path / "list.rejects.csv").exists()
 
-    def test_a_csv_error_midway_rolls_back_everything(self, ale, tmp_path, monkeypatch):
-        monkeypatch.setattr(vin_import_module, "CHUNK_ROWS", 2)
-        rows = [GS350_2007[i] for i in range(5)]
-        # A value over the csv module's field limit (128 KiB) makes line 8 unreadable.
-        text = "vin\n" + "\n".join(rows) + "\nBAD\n" + "x" * 200_000 + "\n" + GS350_2007[6] + "\n"
-        with pytest.raises(
-            DomainError, match=r"Line 8 cannot be read as CSV \(field larger than field limit"
-        ):
-            run(ale, tmp_path, text)
+    def test_an_unreadable_header_imports_nothing(self, ale, tmp_path):
+        with pytest.raises(DomainError, match=r"Line 1, the header: The row contains a NUL byte"):
+            run(ale, tmp_path, b"v\x00i\x00n\x00\n" + GS350_2007[0].encode() + b"\n")
         assert not Vehicle.objects.exists()
-        assert not AffectedVehicle.objects.exists()
         assert not (tmp_path / "list.rejects.csv").exists()
-        ale.refresh_from_db()
-        assert ale.affected_list_posted_at is None
 
     def test_a_database_failure_in_the_merge_leaves_nothing_half_written(self, ale, tmp_path, monkeypatch):
         from campaign import bulk_write
@@ -411,8 +411,60 @@ class TestListChangedSignal:
         assert signals_sent == []
 
     def test_not_sent_when_the_import_fails(
-        self, ale, tmp_path, signals_sent, django_capture_on_commit_callbacks
+        self, ale, tmp_path, signals_sent, django_capture_on_commit_callbacks, monkeypatch
     ):
-        with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError):
-            run(ale, tmp_path, f"vin\n{GS350_2007[0]}\n{'x' * 200_000}\n")
+        from django.db import IntegrityError
+
+        from campaign import bulk_write
+
+        entries = f"INSERT INTO {bulk_write.Table(AffectedVehicle).name}"
+        real_execute = vin_import_module.execute
+
+        def racing(sql, params=(), **kwargs):
+            if sql.startswith(entries):
+                raise IntegrityError("another import added the same vehicle")
+            return real_execute(sql, params, **kwargs)
+
+        monkeypatch.setattr(vin_import_module, "execute", racing)
+        with (
+            django_capture_on_commit_callbacks(execute=True),
+            pytest.raises(DomainError, match="Another import"),
+        ):
+            run(ale, tmp_path, f"vin\n{GS350_2007[0]}\n")
         assert signals_sent == []
+
+
+@pytest.mark.django_db
+class TestUnreadableRows:
+    """A row the file cannot give is one reject with its line; the rows around it are imported."""
+
+    @pytest.mark.parametrize(
+        ("bad_line", "reason"),
+        [
+            (b"JTHBE96S\x00770007931,Nul\n", "NUL byte"),
+            ("JTHBE96S770007931,Jos\xe9\n".encode("latin-1"), "not UTF-8"),
+            (b"JTHBE96S770007931," + b"x" * 70_000 + b"\n", "longer than 65,536 characters"),
+            # An opening quote never closed: the csv module swallows lines until its field limit.
+            (
+                b'JTHBE96S770007931,"' + b"y" * 1_000 + b"\n" + (b"z" * 60_000 + b"\n") * 3,
+                "cannot be read as CSV",
+            ),
+        ],
+        ids=["nul", "latin-1", "over-long", "unclosed-quote"],
+    )
+    def test_is_a_reject_and_the_other_rows_land(self, ale, tmp_path, monkeypatch, bad_line, reason):
+        monkeypatch.setattr(vin_import_module, "CHUNK_ROWS", 2)
+        text = (
+            f"vin,owner_name\n{GS350_2007[0]},A\n{GS350_2007[2]},B\n".encode()
+            + bad_line
+            + f"{GS350_2007[3]},C\n{GS350_2007[4]},D\n".encode()
+        )
+        result = run(ale, tmp_path, text)
+        assert result.created >= 3 and result.rejected >= 1
+        first = result.sample_rejects[0]
+        assert first.line == 4
+        assert reason in first.reason
+        assert {GS350_2007[0], GS350_2007[2], GS350_2007[4]} <= set(
+            Vehicle.objects.values_list("vin", flat=True)
+        )
+        assert read_rejects(result.rejects_path)[0]["line"] == "4"

@@ -15,7 +15,7 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign import vin_import as vin_import_module
+from campaign import vin_import_merge, vin_import_uploads
 from campaign.models import AffectedVehicle, VinImport
 from campaign.tasks import vin_import_run
 from tests.factories import UserFactory, ale_vin
@@ -107,8 +107,16 @@ class TestUploadFlow:
         download = client.get(reverse("vin-import-rejects", kwargs={"code": "ALE", "pk": vin_import.pk}))
         assert download.status_code == 200
         assert download["Content-Disposition"].startswith("attachment")
-        rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode())))
-        assert [(r["line"], r["owner_name"]) for r in rows] == [("6", "Short"), ("7", "Twin")]
+        content = b"".join(download.streaming_content).decode()
+        rows = list(csv.reader(io.StringIO(content)))
+        assert rows == [
+            ["line", "vin", "reason"],
+            ["6", "JTHBE96S17000793", rows[1][2]],
+            ["7", GOOD[0], "Duplicate: this VIN is already on line 2 of the file."],
+        ]
+        assert "Short" not in content and "Twin" not in content  # no owner data in the rejects
+        # The uploaded list (owner data) is offered nowhere on the page.
+        assert vin_import.source.name not in html and vin_import.source.url not in html
 
         listing = client.get(list_url()).content.decode()
         assert "ale-list.csv" in listing and 'data-testid="imports"' in listing
@@ -164,7 +172,7 @@ class TestProgress:
         assert 'id="import-progress"' in page and 'aria-valuenow="50"' in page and ">50%<" in page
 
     def test_the_task_reports_every_chunk_before_the_rows_are_committed(self, ale, monkeypatch):
-        monkeypatch.setattr(vin_import_module, "CHUNK_ROWS", 2)
+        monkeypatch.setattr(vin_import_merge, "CHUNK_ROWS", 2)
         seen: list[dict] = []
         real_set = cache.set
 
@@ -174,7 +182,7 @@ class TestProgress:
                 seen.append({**value, "in_transaction": connections["default"].in_atomic_block})
             return real_set(key, value, *args, **kwargs)
 
-        monkeypatch.setattr(vin_import_module.cache, "set", spy)
+        monkeypatch.setattr(vin_import_uploads.cache, "set", spy)
         vin_import = queued_import(ale)
         vin_import_run(vin_import.pk)
 
@@ -208,7 +216,7 @@ class TestTask:
         def boom(**kwargs):
             raise AssertionError("ran twice")
 
-        monkeypatch.setattr(vin_import_module, "affected_vins_import", boom)
+        monkeypatch.setattr(vin_import_uploads, "affected_vins_import", boom)
         vin_import_run(vin_import.pk)
         vin_import.refresh_from_db()
         assert vin_import.status == VinImport.Status.SUCCEEDED
@@ -240,7 +248,7 @@ class TestTask:
         def broken(**kwargs):
             raise RuntimeError("lost the disk")
 
-        monkeypatch.setattr(vin_import_module, "affected_vins_import", broken)
+        monkeypatch.setattr(vin_import_uploads, "affected_vins_import", broken)
         vin_import = queued_import(ale)
         vin_import_run(vin_import.pk)
         vin_import.refresh_from_db()

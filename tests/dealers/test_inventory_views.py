@@ -178,7 +178,7 @@ def test_an_unreadable_upload_is_refused_on_the_form(client_for, preowned_manage
         reverse("inventory-upload"),
         {"dealer": dealer_a.pk, "file": SimpleUploadedFile("stock.csv", b"vin\nX\n", "text/csv")},
     )
-    assert "lacks the columns stock_number, received_on" in response.context["form"].errors["file"][0]
+    assert "has no 'stock_number', 'received_on' columns" in response.context["form"].errors["file"][0]
 
 
 @pytest.mark.django_db

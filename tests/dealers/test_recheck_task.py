@@ -157,7 +157,7 @@ def test_importing_an_affected_list_rechecks_inventory(
     ale, dealer_a, tmp_path, django_capture_on_commit_callbacks
 ):
     """The campaign app's import sends affected_list_changed; the dealers app's receiver enqueues the re-check."""
-    from campaign.vin_import import affected_vins_import
+    from campaign.vin_import_merge import affected_vins_import
 
     unit = stock(dealer_a, 25051)
     header = "vin,owner_name,address1,address2,city,state,postal_code,phone,email\n"

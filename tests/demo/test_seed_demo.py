@@ -13,7 +13,7 @@ from campaign import vin as vinlib
 from campaign.eligibility import matching_range
 from campaign.models import AffectedVehicle, Vehicle
 from campaign.selectors import campaign_screen
-from campaign.vin_import import COLUMNS
+from campaign.vin_import_rows import COLUMNS
 from demo.fleet import STATE_POPULATION, demo_fleet_plan, demo_fleet_rows
 
 ALE_UIO = 138_869

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from campaign.errors import DomainError
 from campaign.models import Campaign
-from campaign.vin_import import affected_vins_import
+from campaign.vin_import_merge import affected_vins_import
 
 SHOW_REJECTS = 10
 

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from campaign.errors import DomainError
 from campaign.models import AffectedVehicle, Campaign
-from campaign.vin_import import affected_vins_import
+from campaign.vin_import_merge import affected_vins_import
 from demo.fleet import DEFAULT_SEED, demo_fleet_write_csv
 
 DEMO_CAMPAIGN = "ALE"
