@@ -15,7 +15,7 @@ from campaign.services import campaign_phase_advance
 from dealers.inventory import inventory_add
 from dealers.models import InventoryEvent, InventoryUnit, OwnerDataAccess
 from dealers.owner_data import owner_data_access_record
-from tests.factories import UserFactory, VehicleFactory, ale_vin
+from tests.factories import VehicleFactory, ale_vin
 
 # Every history table of the product. A new one is added here, gets a HistoryAdmin and
 # PROTECTed foreign keys; the tests below then hold it to the same rules.
@@ -84,11 +84,6 @@ def test_deleting_a_unit_or_a_campaign_with_history_is_refused(history, ale):
         ale.delete()
     assert InventoryEvent.objects.filter(unit=history["unit"]).exists()
     assert CampaignPhaseChange.objects.filter(campaign=ale).exists()
-
-
-@pytest.fixture
-def superuser(db):
-    return UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
 @pytest.mark.django_db
