@@ -5,8 +5,8 @@ every view (``dealers.OwnerDataAccess``); campaign administrators have no need f
 in the admin, where nothing would log the view. Two guards, both keyed on
 ``campaign.models.OWNER_FIELDS``:
 
-- ``OwnerFieldsExcluded``: a ModelAdmin / inline mixin that drops owner fields from the
-  admin's forms whatever ``fields`` says (used by every admin of ``Vehicle``);
+- ``OwnerFieldsExcluded``: a ModelAdmin mixin for ``Vehicle`` that neither reads owner
+  columns for its pages nor puts them in its forms, whatever ``fields`` says;
 - ``owner_data_reached(admin)``: every list_display / search_fields / list_filter /
   ordering / fields / fieldsets / readonly_fields entry of an admin that reaches an owner
   field, directly (``owner_name``) or through relations (``vehicle__owner_name``). The
@@ -123,7 +123,11 @@ def admin_shows_no_owner_data(app_configs=None, **kwargs) -> list[checks.Error]:
 
 
 class OwnerFieldsExcluded:
-    """Mixin for an admin (or inline) of ``Vehicle``: its forms never carry owner fields."""
+    """Mixin for the admin of ``Vehicle``: owner fields are never read from the database for
+    its pages (deferred) and never in its forms (excluded), whatever ``fields`` says."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer(*OWNER_FIELDS)
 
     def get_exclude(self, request, obj=None):
         return (*(super().get_exclude(request, obj) or ()), *OWNER_FIELDS)

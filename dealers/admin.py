@@ -14,6 +14,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from django.urls import reverse
 
+from campaign.admin import VehicleVinColumn
 from campaign.admin_history import HistoryAdmin, HistoryInline
 from dealers.models import (
     Dealer,
@@ -88,8 +89,8 @@ class UserWithMembershipsAdmin(UserAdmin):
 
 
 @admin.register(ServicingDealer)
-class ServicingDealerAdmin(admin.ModelAdmin):
-    list_display = ("vehicle", "dealer", "assigned_at")
+class ServicingDealerAdmin(VehicleVinColumn, admin.ModelAdmin):
+    list_display = ("vin", "dealer", "assigned_at")
     list_filter = ("dealer__region",)
     search_fields = ("vehicle__vin", "dealer__code", "dealer__name")
     raw_id_fields = ("vehicle", "dealer")
@@ -99,10 +100,10 @@ class ServicingDealerAdmin(admin.ModelAdmin):
 
 
 @admin.register(OwnerDataAccess)
-class OwnerDataAccessAdmin(HistoryAdmin):
+class OwnerDataAccessAdmin(VehicleVinColumn, HistoryAdmin):
     """The audit trail of owner-data views: read-only, for everyone."""
 
-    list_display = ("viewed_at", "user", "vehicle", "context")
+    list_display = ("viewed_at", "user", "vin", "context")
     list_filter = ("context",)
     search_fields = ("user__username", "vehicle__vin")
     date_hierarchy = "viewed_at"

@@ -173,3 +173,36 @@ def test_a_superuser_finds_no_owner_data_on_any_admin_page(client, owned_everywh
         if query in OWNER.values():
             # Owners cannot be found by their name or contact details either.
             assert vin not in html.replace(f"{vin}/", ""), f"{url} found the vehicle by owner data"
+
+
+@pytest.mark.django_db
+def test_the_vehicle_admin_does_not_even_read_owner_columns(client, superuser, owned_everywhere):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(superuser)
+    vehicle = owned_everywhere["vehicle"]
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("admin:campaign_vehicle_changelist"))
+        client.get(reverse("admin:campaign_vehicle_change", args=[vehicle.pk]))
+    vehicle_reads = [q["sql"] for q in queries if 'FROM "campaign_vehicle"' in q["sql"]]
+    assert vehicle_reads and not [sql for sql in vehicle_reads if "owner_name" in sql or "email" in sql]
+
+
+@pytest.mark.django_db
+def test_a_vehicle_saved_in_the_admin_keeps_its_owner(client, superuser, owned_everywhere):
+    client.force_login(superuser)
+    vehicle = owned_everywhere["vehicle"]
+    response = client.post(
+        reverse("admin:campaign_vehicle_change", args=[vehicle.pk]),
+        {
+            "model_label": "GS 350 AWD",
+            "model_year": "2007",
+            "campaign_entries-TOTAL_FORMS": "1",
+            "campaign_entries-INITIAL_FORMS": "1",
+        },
+    )
+    assert response.status_code == 302
+    vehicle.refresh_from_db()
+    assert vehicle.model_label == "GS 350 AWD"
+    assert {field: getattr(vehicle, field) for field in OWNER} == OWNER
