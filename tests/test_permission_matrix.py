@@ -223,3 +223,23 @@ def test_every_registered_admin_model_has_its_decision():
     from tests.access_matrix.admin import BUILDERS, MODELS, registered_labels
 
     assert set(MODELS) == registered_labels() == set(BUILDERS)
+
+
+@pytest.mark.django_db
+def test_the_write_checks_can_fail(world: World):
+    """Guard the checks themselves: an update, an insert or a delete shows in the snapshot,
+    and a redirect to either sign-in page is told apart from any other redirect."""
+    from django.http import HttpResponseRedirect
+
+    from dealers.models import DealerNotice
+
+    notice = world.notice()
+    before = snapshot()
+    DealerNotice.objects.filter(pk=notice.pk).update(message="changed")
+    assert changed_tables(before, snapshot()) == ["dealers.DealerNotice"]
+    before = snapshot()
+    world.users["principal_a"].groups.clear()
+    assert changed_tables(before, snapshot()) == ["auth.User_groups"]
+    assert answer(HttpResponseRedirect(reverse("login") + "?next=/x/")) == "302 to sign-in"
+    assert answer(HttpResponseRedirect(reverse("admin:login") + "?next=/admin/")) == "302 to sign-in"
+    assert answer(HttpResponseRedirect(reverse("home"))) == "302"

@@ -206,3 +206,19 @@ def test_the_principals_record_with_inventory_costs_the_same_queries_for_1_or_8_
         # (one query, at most 10 rows) — the scope is read once for both.
         response, _ = look_up(client, owned.vin)
     assert len(response.context["record"].inventory) == units
+
+
+@pytest.mark.django_db
+def test_regional_staff_check_another_regions_vehicle_without_its_owner(
+    client_for, regional_west, posted, dealer_b
+):
+    """West's regional staff meeting a vehicle dealer B (East) services: eligibility, no owner, no log."""
+    vehicle = VehicleFactory(vin=ale_vin(12399), owner_name="Eastern Owner", phone="212-555-0100")
+    AffectedVehicleFactory(campaign=posted, vehicle=vehicle)
+    ServicingDealer.objects.create(vehicle=vehicle, dealer=dealer_b)
+    response, html = look_up(client_for(regional_west), vehicle.vin)
+    assert "Affected — recall open" in html
+    assert "Eastern Owner" not in html and "212-555-0100" not in html
+    assert not response.context["record"].owner_visible
+    assert not OwnerDataAccess.objects.exists()
+    assert "no-store" not in response.get("Cache-Control", "")
