@@ -8,11 +8,11 @@ How to add cases
 ================
 
 Each module in this package (``public.py``, ``imports.py``, ``vehicles.py``,
-``inventory.py``, ``campaign_pages.py``, ``accounts.py`` …) defines a module-level
+``inventory.py``, ``campaign_pages.py``, ``accounts.py``, ``admin.py`` …) defines a module-level
 ``CASES: list[Case]``; the matrix test imports every module of the package and
 collects them. A URL name may have several cases (GET and POST, several objects).
 
-    from tests.access_matrix import Case, World, dealer_a_object, expect, signed_in
+    from tests.access_matrix import Case, World, assert_redirect, dealer_a_object, expect, signed_in
 
     CASES = [
         # A page any signed-in user may open; anonymous visitors go to the login page.
@@ -31,12 +31,22 @@ collects them. A URL name may have several cases (GET and POST, several objects)
             kwargs=lambda w: {"pk": w.inventory_unit(dealer=w.dealer_a).pk},
             expect=dealer_a_object(allowed=("principal_a", "preowned_manager_a")),
         ),
-        # A POST with form data (the data may also be a callable taking the World).
+        # The same for dealer B's twin object: A's staff and regional_west are strangers (404).
+        Case(
+            "inventory-detail",
+            kwargs=lambda w: {"pk": w.inventory_unit(dealer=w.dealer_b).pk},
+            expect=dealer_b_object(allowed=("principal_a", "preowned_manager_a")),
+            id="dealer-b",
+        ),
+        # A POST with form data (the data may also be a callable taking the World): who
+        # writes, and what their success shows; everyone else must write nothing.
         Case(
             "notice-dismiss",
             method="post",
             kwargs=lambda w: {"pk": w.notice(dealer=w.dealer_a).pk},
             expect=dealer_a_object(ok=302),
+            writes=DEALER_A_STAFF,
+            effect=lambda w, persona, response, kwargs: assert_redirect(response, "/"),
         ),
     ]
 
@@ -52,8 +62,10 @@ Fields of ``Case``
 ``setup``     optional ``callable(world) -> None`` run before each persona's request.
 ``expect``    ``{persona: status}`` and it must name EVERY persona in ``PERSONAS``:
               build it with ``expect()`` (which fills the rest from ``default``),
-              ``signed_in()`` or ``dealer_a_object()``.
+              ``signed_in()``, ``only()``, ``dealer_a_object()`` or ``dealer_b_object()``.
 ``id``        optional suffix for the test id when a URL has several cases.
+``writes``    for a write: the personas whose request changes rows (see below).
+``effect``    for a write: ``callable(world, persona, response, kwargs)`` asserting a success.
 
 Statuses are of the first response (redirects are not followed): a login-required
 page answers anonymous with 302; a missing permission is 403; an object outside the
