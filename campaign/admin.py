@@ -1,8 +1,10 @@
 """Django admin for campaigns, their VIN tables, vehicles, the posted lists and their imports.
 
-Two things are deliberately not editable here, because a service records them: a campaign's
-phase (``campaign_phase_advance`` keeps who/when/why) and affected-VIN imports (uploaded and
-run from the staff import page, which this admin links to).
+Deliberately not editable here, because a service records them: a campaign's phase
+(``campaign_phase_advance`` keeps who/when/why), affected-VIN imports (uploaded and run from
+the staff import page, which this admin links to) and the posted list itself (a VIN's entry
+and its status come from the import; an edit here would skip the stop-sale re-check).
+Vehicle owners' names and contact details appear nowhere in the admin (``admin_privacy``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from campaign.admin_history import HistoryAdmin, HistoryInline
+from campaign.admin_privacy import OwnerFieldsExcluded
 from campaign.models import (
     AffectedVehicle,
     Campaign,
@@ -31,6 +35,15 @@ def _imports_link(campaign: Campaign, text: str = "VIN imports") -> str:
     )
 
 
+class VehicleVinColumn:
+    """A "VIN" column for admins of rows that point at a vehicle: the VIN is the vehicle's key,
+    so it is read from the row itself, without loading each vehicle (one query a row)."""
+
+    @admin.display(description="VIN", ordering="vehicle_id")
+    def vin(self, obj) -> str:
+        return obj.vehicle_id
+
+
 class CoveredModelInline(admin.TabularInline):
     model = CoveredModel
     extra = 0
@@ -38,15 +51,10 @@ class CoveredModelInline(admin.TabularInline):
     show_change_link = True
 
 
-class PhaseChangeInline(admin.TabularInline):
+class PhaseChangeInline(HistoryInline):
     model = CampaignPhaseChange
-    extra = 0
     fields = ("changed_at", "from_phase", "to_phase", "changed_by", "note")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(Campaign)
@@ -122,22 +130,13 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(CampaignPhaseChange)
-class CampaignPhaseChangeAdmin(admin.ModelAdmin):
+class CampaignPhaseChangeAdmin(HistoryAdmin):
     """The record of phase moves: read-only, written by campaign_phase_advance."""
 
     list_display = ("campaign", "from_phase", "to_phase", "changed_by", "changed_at")
     list_filter = ("campaign", "to_phase")
     search_fields = ("campaign__code", "note", "changed_by__username")
     list_select_related = ("campaign", "changed_by")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class VinRangeInline(admin.TabularInline):
@@ -163,33 +162,56 @@ class VinRangeAdmin(admin.ModelAdmin):
     list_select_related = ("covered_model", "covered_model__campaign")
 
 
-class AffectedVehicleInline(admin.TabularInline):
+class PostedListReadOnly:
+    """The posted list is written by the affected-VIN import only (status included): read here."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class AffectedVehicleInline(PostedListReadOnly, admin.TabularInline):
     model = AffectedVehicle
     extra = 0
     fields = ("campaign", "status", "added_at", "status_changed_at")
-    readonly_fields = ("added_at",)
+    readonly_fields = fields
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(admin.ModelAdmin):
-    list_display = ("vin", "model_year", "model_label", "owner_name", "city", "state", "postal_code")
-    list_filter = ("model_year", "model_label", "state")
-    # "=vin" and "^postal_code" use the indexes; a VIN is always searched whole.
-    search_fields = ("=vin", "owner_name", "^postal_code", "email")
-    readonly_fields = ("created_at", "owner_updated_at")
+class VehicleAdmin(OwnerFieldsExcluded, admin.ModelAdmin):
+    """Vehicles by VIN, without their owners (only the logged product pages show those)."""
+
+    list_display = ("vin", "model_year", "model_label", "created_at")
+    list_filter = ("model_year", "model_label")
+    # "=vin" uses the primary key; a VIN is always searched whole.
+    search_fields = ("=vin",)
+    fields = ("vin", "model_label", "model_year", "created_at")
+    # The VIN is the key the posted lists, servicing and the audit trail hang on.
+    readonly_fields = ("vin", "created_at")
     inlines = (AffectedVehicleInline,)
     # Counting 138,869 rows on every page is wasted work; the paginator shows "more".
     show_full_result_count = False
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Vehicles arrive with an affected-VIN list (the import page), owners with them.
+        return False
+
 
 @admin.register(AffectedVehicle)
-class AffectedVehicleAdmin(admin.ModelAdmin):
-    list_display = ("vehicle", "campaign", "status", "added_at", "status_changed_at")
+class AffectedVehicleAdmin(PostedListReadOnly, VehicleVinColumn, admin.ModelAdmin):
+    """The posted affected list, read-only: it changes by importing a list (see the campaign)."""
+
+    list_display = ("vin", "campaign", "status", "added_at", "status_changed_at")
     list_filter = ("campaign", "status")
     search_fields = ("=vehicle__vin",)
     list_select_related = ("campaign",)
-    raw_id_fields = ("vehicle",)
-    readonly_fields = ("added_at",)
+    fields = ("vehicle", "campaign", "status", "added_at", "status_changed_at")
+    readonly_fields = fields
     show_full_result_count = False
 
 

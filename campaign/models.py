@@ -82,7 +82,8 @@ class Campaign(models.Model):
 class CampaignPhaseChange(models.Model):
     """One row per phase transition: who moved the campaign, when, from what, to what, why."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phase_changes")
+    # PROTECT: the record of who moved the campaign outlives any attempt to delete the campaign.
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="phase_changes")
     from_phase = models.CharField(max_length=20, choices=Campaign.Phase.choices, blank=True)
     to_phase = models.CharField(max_length=20, choices=Campaign.Phase.choices)
     changed_by = models.ForeignKey(
@@ -140,6 +141,21 @@ class VinRange(models.Model):
     @property
     def size(self) -> int:
         return int(self.serial_to) - int(self.serial_from) + 1 if self.serial_to.isdigit() else 0
+
+
+# The registered owner's name and contact details on ``Vehicle``. They are shown only on the
+# product's own pages, which log every view (``dealers.OwnerDataAccess``); the Django admin
+# never shows, searches, filters or edits them (``campaign.admin_privacy``).
+OWNER_FIELDS: tuple[str, ...] = (
+    "owner_name",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "postal_code",
+    "phone",
+    "email",
+)
 
 
 class Vehicle(models.Model):

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A DomainError no view caught becomes a message and a redirect back, or an error page.
     "campaign.http_errors.DomainErrorMiddleware",
+    "dealers.owner_data.OwnerDataNoStoreMiddleware",  # no-store on pages that showed owner data
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",

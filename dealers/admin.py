@@ -1,7 +1,9 @@
 """Django admin for the dealer network, its people, servicing assignments, inventory and notices.
 
 Memberships are edited through the services so a role always brings its permission
-group with it (``save_related`` / ``save_model`` / ``delete_model`` below).
+group with it (``save_related`` / ``save_model`` / ``delete_model`` below). The audit trail
+and inventory events are history (``campaign.admin_history``); pre-owned units are added and
+delivered on the inventory pages, whose services flag stop-sale and record events.
 """
 
 from __future__ import annotations
@@ -9,7 +11,11 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
+from django.urls import reverse
 
+from campaign.admin import VehicleVinColumn
+from campaign.admin_history import HistoryAdmin, HistoryInline
 from dealers.models import (
     Dealer,
     DealerNotice,
@@ -83,8 +89,8 @@ class UserWithMembershipsAdmin(UserAdmin):
 
 
 @admin.register(ServicingDealer)
-class ServicingDealerAdmin(admin.ModelAdmin):
-    list_display = ("vehicle", "dealer", "assigned_at")
+class ServicingDealerAdmin(VehicleVinColumn, admin.ModelAdmin):
+    list_display = ("vin", "dealer", "assigned_at")
     list_filter = ("dealer__region",)
     search_fields = ("vehicle__vin", "dealer__code", "dealer__name")
     raw_id_fields = ("vehicle", "dealer")
@@ -94,39 +100,29 @@ class ServicingDealerAdmin(admin.ModelAdmin):
 
 
 @admin.register(OwnerDataAccess)
-class OwnerDataAccessAdmin(admin.ModelAdmin):
+class OwnerDataAccessAdmin(VehicleVinColumn, HistoryAdmin):
     """The audit trail of owner-data views: read-only, for everyone."""
 
-    list_display = ("viewed_at", "user", "vehicle", "context")
+    list_display = ("viewed_at", "user", "vin", "context")
     list_filter = ("context",)
     search_fields = ("user__username", "vehicle__vin")
     date_hierarchy = "viewed_at"
     list_select_related = ("user",)
 
-    def has_add_permission(self, request) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class InventoryEventInline(admin.TabularInline):
+class InventoryEventInline(HistoryInline):
+    # Events are the record of what happened: written by the inventory services only.
     model = InventoryEvent
-    extra = 0
     fields = ("at", "kind", "by", "note")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        # Events are the record of what happened: written by the inventory services only.
-        return False
 
 
 @admin.register(InventoryUnit)
 class InventoryUnitAdmin(admin.ModelAdmin):
+    """Units are added, delivered and flagged on the inventory pages (``dealers.inventory``):
+    there the stop-sale check runs and every change is an event. Here only the stock number
+    and the date received can be corrected."""
+
     list_display = (
         "stock_number",
         "vin",
@@ -139,25 +135,44 @@ class InventoryUnitAdmin(admin.ModelAdmin):
     list_filter = ("stop_sale", "status", "dealer__region")
     search_fields = ("vin", "stock_number", "dealer__code", "dealer__name")
     list_select_related = ("dealer",)
-    raw_id_fields = ("dealer",)
-    # The stop-sale flag is derived from the open campaigns (inventory_recheck), never typed in.
-    readonly_fields = ("stop_sale", "stop_sale_since", "stop_sale_campaigns", "created_by", "created_at")
+    # The status moves by the services only (a delivery under stop sale is refused and recorded);
+    # the stop-sale flag is derived from the open campaigns (inventory_recheck), never typed in;
+    # a new VIN or dealer would need that check again.
+    readonly_fields = (
+        "dealer",
+        "vin",
+        "status",
+        "stop_sale",
+        "stop_sale_since",
+        "stop_sale_campaigns",
+        "created_by",
+        "created_at",
+    )
     inlines = [InventoryEventInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Not offered: add units on the inventory page, whose service flags stop sale.
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        extra_context = {
+            "subtitle": f"Units are added on the inventory page ({reverse('inventory-add')}), "
+            "which puts affected VINs on stop sale.",
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A unit carries its events (PROTECT); removal is a status the inventory page records.
+        return False
 
 
 @admin.register(InventoryEvent)
-class InventoryEventAdmin(admin.ModelAdmin):
+class InventoryEventAdmin(HistoryAdmin):
     list_display = ("at", "kind", "unit", "by")
     list_filter = ("kind",)
     search_fields = ("unit__vin", "unit__stock_number")
     list_select_related = ("unit", "by")
-    raw_id_fields = ("unit",)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(DealerNotice)

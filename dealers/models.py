@@ -130,7 +130,8 @@ class OwnerDataAccess(models.Model):
     """Every view of an owner's name and contact details: who, when, which vehicle, from where."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="+")
+    # PROTECT: an audit row outlives its vehicle; deleting a vehicle someone viewed is refused.
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="+")
     viewed_at = models.DateTimeField(auto_now_add=True)
     context = models.CharField(max_length=60, help_text="The page or export that showed the data.")
 
@@ -209,7 +210,8 @@ class InventoryEvent(models.Model):
         DELIVERED = "delivered", "Delivered"
         REMOVED = "removed", "Removed"
 
-    unit = models.ForeignKey(InventoryUnit, on_delete=models.CASCADE, related_name="events")
+    # PROTECT: the stop-sale trail (incl. refused deliveries) outlives any attempt to delete the unit.
+    unit = models.ForeignKey(InventoryUnit, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

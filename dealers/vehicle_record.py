@@ -3,7 +3,8 @@
 Any dealer may check any VIN's eligibility (owners walk into any dealer). The owner's
 name and contact details are shown only to those who hold ``dealers.view_owner_data``
 through a role at the servicing dealer, in its region, or nationally; each time they
-are shown an ``OwnerDataAccess`` row records who saw them, when, and where.
+are shown an ``OwnerDataAccess`` row records who saw them, when, and where, and the
+page is sent ``Cache-Control: no-store`` (``dealers.owner_data``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from campaign.models import Vehicle
 from campaign.selectors import CampaignVinStatus, VinLookup, vin_lookup
 from dealers.access import user_scope
 from dealers.inventory_selectors import inventory_units_for_user, roles_granting
-from dealers.models import Dealer, InventoryUnit, OwnerDataAccess
+from dealers.models import Dealer, InventoryUnit
+from dealers.owner_data import owner_data_access_record
 
 OWNER_DATA_PERM = "dealers.view_owner_data"
 INVENTORY_PERM = "dealers.view_inventoryunit"
@@ -105,7 +107,7 @@ def vehicle_record_get(*, user, vin: str, context: str = "vehicle record") -> Ve
     dealer = servicing.dealer if servicing else None
     visible = bool(vehicle and vehicle.has_owner) and owner_data_visible(user=user, dealer=dealer)
     if visible:
-        OwnerDataAccess.objects.create(user=user, vehicle=vehicle, context=context[:60])
+        owner_data_access_record(user=user, vehicle=vehicle, context=context)
     inventory: list[InventoryUnit] = []
     if user.has_perm(INVENTORY_PERM):
         inventory = list(

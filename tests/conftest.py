@@ -103,8 +103,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 # --- Personas -----------------------------------------------------------------
-# Dealer A (region West) and dealer B (region East); staff of each; regional staff
-# of West; a national campaign administrator; and the anonymous public.
+# Dealer A (region West) and dealer B (region East); the same four dealer roles at each;
+# regional staff of West; a national campaign administrator; a superuser; and the public.
 PASSWORD = "correct-horse-battery"
 
 
@@ -169,8 +169,18 @@ def principal_a(dealer_a):
 
 
 @pytest.fixture
+def principal_b(dealer_b):
+    return _member("principal_b", "dealer_principal", dealer=dealer_b)
+
+
+@pytest.fixture
 def service_manager_b(dealer_b):
     return _member("svc_b", "service_manager", dealer=dealer_b)
+
+
+@pytest.fixture
+def parts_manager_b(dealer_b):
+    return _member("parts_b", "parts_manager", dealer=dealer_b)
 
 
 @pytest.fixture
@@ -186,6 +196,14 @@ def regional_west(region_west):
 @pytest.fixture
 def campaign_admin(db):
     return _member("campaign_admin", "campaign_admin")
+
+
+@pytest.fixture
+def superuser(db):
+    """Django's superuser: every permission, no membership (national scope by ``is_superuser``)."""
+    from tests.factories import UserFactory
+
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ APPS = ("campaign", "dealers", "repairs", "demo")
 MAY_RAISE_HTTP404 = {"dealers/access.py", "campaign/http_errors.py"}
 HTTP404_NAMES = {"Http404", "get_object_or_404", "get_list_or_404"}
 
+
 def app_modules():
     for app in APPS:
         for path in sorted((ROOT / app).rglob("*.py")):

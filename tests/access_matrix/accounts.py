@@ -1,6 +1,16 @@
 """Sign-in pages, the home page and its notices."""
 
-from tests.access_matrix import DEALER_A_STAFF, Case, expect, signed_in
+from django.urls import reverse
+
+from tests.access_matrix import DEALER_A_STAFF, DEALER_B_STAFF, Case, assert_redirect, expect, signed_in
+
+
+def _dismissed(world, persona, response, kwargs) -> None:
+    from dealers.models import DealerNotice
+
+    assert_redirect(response, reverse("home"), message="Notice dismissed")
+    assert DealerNotice.objects.get(pk=kwargs["pk"]).dismissed_by == world.users[persona]
+
 
 # The sign-in and password-reset pages are for the public; a signed-in user opening the
 # sign-in page is sent home (redirect_authenticated_user).
@@ -35,6 +45,18 @@ CASES = [
         method="post",
         kwargs=lambda w: {"pk": w.notice(dealer=w.dealer_a).pk},
         expect=expect(default=404, anonymous=302, regional_west=403, **dict.fromkeys(DEALER_A_STAFF, 302)),
+        writes=DEALER_A_STAFF,
+        effect=_dismissed,
+    ),
+    # Dealer B's twin notice: B's staff dismiss it, A's staff are strangers (404).
+    Case(
+        "notice-dismiss",
+        method="post",
+        kwargs=lambda w: {"pk": w.notice(dealer=w.dealer_b).pk},
+        expect=expect(default=404, anonymous=302, regional_west=403, **dict.fromkeys(DEALER_B_STAFF, 302)),
+        writes=DEALER_B_STAFF,
+        effect=_dismissed,
+        id="dealer-b",
     ),
     Case(
         "notice-dismiss",

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from tests.access_matrix import Case, only, signed_in
+from django.urls import reverse
+
+from tests.access_matrix import Case, assert_redirect, only, signed_in
+
+ADMINS = ("campaign_admin", "superuser")
 
 
 def _document_upload(world) -> dict:
@@ -13,6 +17,31 @@ def _document_upload(world) -> dict:
         "title": "Technical instructions",
         "file": SimpleUploadedFile("ti.pdf", b"%PDF"),
     }
+
+
+def _published(world, persona, response, kwargs) -> None:
+    from campaign.models import CampaignDocument
+
+    assert_redirect(response, reverse("campaign-detail", kwargs={"code": "ALE"}), message="Published")
+    assert CampaignDocument.objects.filter(uploaded_by=world.users[persona], kind="technical").exists()
+
+
+def _at_preliminary(world) -> None:
+    # Each persona tries the same move from the same phase (one persona's success must not
+    # turn the next one's into a refusal).
+    world.ale.__class__.objects.filter(pk=world.ale.pk).update(phase="preliminary")
+
+
+def _at_parts_available(world) -> None:
+    world.ale.__class__.objects.filter(pk=world.ale.pk).update(phase="parts_available")
+
+
+def _advanced(world, persona, response, kwargs) -> None:
+    from campaign.models import CampaignPhaseChange
+
+    assert_redirect(response, reverse("campaign-detail", kwargs={"code": "ALE"}), message="is now at")
+    change = CampaignPhaseChange.objects.filter(campaign=world.ale).order_by("-pk").first()
+    assert (change.to_phase, change.changed_by) == ("parts_available", world.users[persona])
 
 
 CASES = [
@@ -28,13 +57,30 @@ CASES = [
         method="post",
         kwargs={"code": "ALE"},
         data=_document_upload,
-        expect=only(("campaign_admin",), ok=302),
+        expect=only(ADMINS, ok=302),
+        writes=ADMINS,
+        effect=_published,
     ),
     Case(
         "campaign-phase-advance",
         method="post",
         kwargs={"code": "ALE"},
         data={"to_phase": "parts_available", "note": "matrix"},
-        expect=only(("campaign_admin",), ok=302),
+        setup=_at_preliminary,
+        expect=only(ADMINS, ok=302),
+        writes=ADMINS,
+        effect=_advanced,
+    ),
+    # A campaign only moves forward: the administrators' refused move writes nothing. It
+    # answers 302 back to the campaign with the reason, like a success; only the message
+    # and the unchanged phase tell them apart (staff_views catches the DomainError itself).
+    Case(
+        "campaign-phase-advance",
+        method="post",
+        kwargs={"code": "ALE"},
+        data={"to_phase": "preliminary", "note": "matrix"},
+        setup=_at_parts_available,
+        expect=only(ADMINS, ok=302),
+        id="backwards",
     ),
 ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
-from tests.access_matrix import Case, expect
+from tests.access_matrix import Case, assert_redirect, expect
 from tests.factories import ale_vin
 
 ADMIN_ONLY = expect(default=403, anonymous=302, campaign_admin=200)
@@ -37,6 +38,14 @@ def upload(world) -> dict:
     }
 
 
+def _queued(world, persona, response, kwargs) -> None:
+    from campaign.models import VinImport
+
+    vin_import = VinImport.objects.filter(uploaded_by=world.users[persona]).latest("pk")
+    url = reverse("vin-import-detail", kwargs={"code": "ALE", "pk": vin_import.pk})
+    assert_redirect(response, url, message="queued for import")
+
+
 CASES = [
     Case("vin-import-list", kwargs={"code": "ALE"}, expect=ADMIN_ONLY),
     # An unknown campaign is a 404 for whoever may open the page at all.
@@ -53,6 +62,8 @@ CASES = [
         kwargs={"code": "ALE"},
         data=upload,
         expect=expect(default=403, anonymous=302, campaign_admin=302),
+        writes=("campaign_admin", "superuser"),
+        effect=_queued,
     ),
     Case("vin-import-detail", kwargs=finished_import, expect=ADMIN_ONLY),
     Case("vin-import-status", kwargs=finished_import, expect=ADMIN_ONLY),

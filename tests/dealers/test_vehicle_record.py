@@ -180,3 +180,45 @@ def test_a_pre_owned_manager_sees_the_vin_in_their_own_stock(
     assert "In your pre-owned inventory" in html and "Stock P9" in html and "Stop sale — ALE" in html
     _, html = look_up(client_for(preowned_manager_b), owned.vin)
     assert "In your pre-owned inventory" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("units", [1, 8])
+def test_the_principals_record_with_inventory_costs_the_same_queries_for_1_or_8_units(
+    client_for, principal_a, dealer_a, owned, units, django_assert_num_queries
+):
+    import datetime as dt
+
+    from dealers.models import InventoryUnit
+
+    for n in range(units):
+        InventoryUnit.objects.create(
+            dealer=dealer_a,
+            vin=owned.vin,
+            stock_number=f"R{n}",
+            received_on=dt.date(2010, 7, 1) + dt.timedelta(days=n),
+            status="in_stock" if n == 0 else "delivered",
+        )
+    client = client_for(principal_a)
+    campaign_screen(owned.campaign_entries.get().campaign)  # the per-process VIN-table cache, warm
+    with django_assert_num_queries(10):
+        # As the service manager's record (9), plus the principal's inventory units with this VIN
+        # (one query, at most 10 rows) — the scope is read once for both.
+        response, _ = look_up(client, owned.vin)
+    assert len(response.context["record"].inventory) == units
+
+
+@pytest.mark.django_db
+def test_regional_staff_check_another_regions_vehicle_without_its_owner(
+    client_for, regional_west, posted, dealer_b
+):
+    """West's regional staff meeting a vehicle dealer B (East) services: eligibility, no owner, no log."""
+    vehicle = VehicleFactory(vin=ale_vin(12399), owner_name="Eastern Owner", phone="212-555-0100")
+    AffectedVehicleFactory(campaign=posted, vehicle=vehicle)
+    ServicingDealer.objects.create(vehicle=vehicle, dealer=dealer_b)
+    response, html = look_up(client_for(regional_west), vehicle.vin)
+    assert "Affected — recall open" in html
+    assert "Eastern Owner" not in html and "212-555-0100" not in html
+    assert not response.context["record"].owner_visible
+    assert not OwnerDataAccess.objects.exists()
+    assert "no-store" not in response.get("Cache-Control", "")

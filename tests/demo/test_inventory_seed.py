@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from dealers.models import DealerNotice, InventoryUnit
+from dealers.models import DealerNotice, InventoryEvent, InventoryUnit
 from demo.inventory import inventory_seed
 from tests.factories import AffectedVehicleFactory, DealerFactory, VehicleFactory, ale_vin
 
@@ -48,6 +48,8 @@ def test_the_seed_is_idempotent_and_deterministic(network):
     inventory_seed(stdout=io.StringIO(), seed=7)
     assert units() == first and DealerNotice.objects.count() == notices
 
+    # A fresh database: events first, since a unit's history PROTECTs it from deletion.
+    InventoryEvent.objects.all().delete()
     InventoryUnit.objects.all().delete()
     inventory_seed(stdout=io.StringIO(), seed=7)
     assert units() == first
