@@ -199,7 +199,9 @@ def inventory_deliver(*, unit_id: int, user, note: str = "") -> InventoryUnit:
             InventoryEvent.objects.create(unit=unit, kind=Kind.DELIVERED, by=user, note=note)
             return unit
     # Outside the block: the refusal and any new flag are committed before we say no.
-    raise DomainError(reason, field="stop_sale", extra={"campaigns": [c.code for c in campaigns]})
+    raise DomainError(
+        reason, field="stop_sale", code="conflict", extra={"campaigns": [c.code for c in campaigns]}
+    )
 
 
 def _notice_message(count: int, codes: str) -> str:

@@ -142,7 +142,10 @@ def inventory_upload_rejects(request: HttpRequest, token: str) -> FileResponse:
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = inventory_unit_get(user=request.user, pk=pk)
+    return _detail_page(request, inventory_unit_get(user=request.user, pk=pk))
+
+
+def _detail_page(request: HttpRequest, unit, *, status: int = 200) -> HttpResponse:
     events = list(inventory_unit_events(unit=unit)[:50])
     refusal = next((e for e in events if e.kind == InventoryEvent.Kind.DELIVERY_REFUSED), None)
     may_deliver = unit.status == unit.Status.IN_STOCK and unit.dealer_id in kept_dealer_ids(
@@ -159,6 +162,7 @@ def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if may_deliver
             else None,
         },
+        status=status,
     )
 
 
@@ -171,11 +175,13 @@ def inventory_deliver_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = DeliverForm(request.POST, action="")
     note = form.cleaned_data["note"] if form.is_valid() else ""
     if form_call(form, inventory_deliver, unit_id=unit.pk, user=request.user, note=note) is None:
-        # Refused (stop sale, or no longer in stock): the reason goes back to the unit's page.
+        # Refused (stop sale, or no longer in stock; a stop-sale refusal is itself recorded):
+        # the unit's page again with the reason, answering 409 where a delivery redirects.
         for error in form.non_field_errors():
             messages.error(request, error)
-    else:
-        messages.success(request, f"Stock {unit.stock_number} marked delivered.")
+        unit.refresh_from_db()
+        return _detail_page(request, unit, status=409)
+    messages.success(request, f"Stock {unit.stock_number} marked delivered.")
     return redirect("inventory-detail", pk=unit.pk)
 
 
