@@ -272,7 +272,8 @@ class VinImport(models.Model):
         SUCCEEDED = "succeeded", "Finished"
         FAILED = "failed", "Failed"
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="vin_imports")
+    # The record of what was imported, by whom: kept as long as the campaign (history, never cascaded).
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="vin_imports")
     # The uploaded list holds owners' data: deleted VIN_IMPORT_RETENTION_DAYS after the import
     # (vin_import_sources_purge), which then blanks this and stamps source_deleted_at.
     source = models.FileField(upload_to="vin-imports/%Y/%m/", blank=True)

@@ -134,3 +134,16 @@ def test_history_inlines_offer_no_delete_box(client, superuser, history, ale):
     assert "phase_changes-0-DELETE" not in campaign_page.content.decode()
     assert "Added to inventory" in unit_page.content.decode()  # the events are shown, read-only
     assert InventoryUnit.objects.filter(pk=history["unit"].pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_import_summary_does_not_go_away_with_its_campaign(ale):
+    from django.core.files.base import ContentFile
+
+    from campaign.models import VinImport
+
+    vin_import = VinImport(campaign=ale, original_name="list.csv")
+    vin_import.source.save("list.csv", ContentFile(b"vin\n"), save=True)
+    with pytest.raises(ProtectedError), transaction.atomic():
+        Campaign.objects.filter(pk=ale.pk).delete()
+    assert VinImport.objects.filter(pk=vin_import.pk).exists()
