@@ -55,12 +55,12 @@ def matching_range(decoded: DecodedVin, ranges: list[ScreenRange]) -> ScreenRang
     return None
 
 
-def vin_state(
-    *, decoded: DecodedVin, ranges: list[ScreenRange], list_posted: bool, entry_status: str | None
-) -> VinState:
-    """``entry_status`` is the VIN's AffectedVehicle.status for the campaign, or None if not on the list."""
+def vin_state(*, in_range: bool, list_posted: bool, entry_status: str | None) -> VinState:
+    """``in_range``: a range of the campaign covers the VIN (:func:`matching_range`, or the
+    look-up's statement, which asks the database the same question); ``entry_status`` is the
+    VIN's AffectedVehicle.status for the campaign, or None if it is not on the list."""
     if entry_status is not None:
         return VinState.AFFECTED if entry_status == "open" else VinState.REMEDIED
-    if matching_range(decoded, ranges) is None:
+    if not in_range:
         return VinState.NOT_COVERED
     return VinState.IN_RANGE_NOT_AFFECTED if list_posted else VinState.IN_RANGE_LIST_NOT_POSTED
