@@ -18,8 +18,8 @@ def campaign_screen(campaign: Campaign) -> list[ScreenRange]:
     """The campaign's VIN table as the import screens rows against it: read afresh each call.
 
     Not cached: the import reads it once per file, and the look-up asks the database the
-    same question in its one statement (``campaign.lookup_statement``), so no process can hold an old
-    VIN table after a range or covered model is edited, however the edit was made.
+    same question in its one statement (``campaign.lookup_statement``), so no process can
+    hold an old VIN table after a range or covered model is edited, however it was edited.
     """
     return [
         ScreenRange(
