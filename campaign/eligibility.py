@@ -14,9 +14,9 @@ from campaign.vin import DecodedVin
 
 
 class VinState(StrEnum):
-    AFFECTED = "affected"  # on the posted list, remedy still to do (entry "open")
+    AFFECTED = "affected"  # on the posted list, remedy still to do (entry "open" or "unreachable")
     REMEDIED = "remedied"  # on the list, the remedy done (entry "remedied", nothing else)
-    CLOSED = "closed"  # on the list, closed without the remedy: inspected and not needed, or unreachable
+    CLOSED = "closed"  # on the list, closed without the remedy: inspected and found not to need it
     IN_RANGE_NOT_AFFECTED = "in_range_not_affected"
     IN_RANGE_LIST_NOT_POSTED = "in_range_list_not_posted"
     NOT_COVERED = "not_covered"
@@ -24,17 +24,20 @@ class VinState(StrEnum):
 
 # AffectedVehicle.Status -> the VIN's state. "Remedied" means the remedy was done, as in the
 # dealer counts and the quarterly remedy report (which counts not-needed and unreachable apart).
+# "Unreachable" records that outreach failed (owner not located, exported…), not that the car
+# is safe: the recall stays open on the VIN, so the public look-up lists it and a pre-owned
+# unit is held (AffectedVehicle.RECALL_OPEN_STATUSES).
 ENTRY_STATES = {
     "open": VinState.AFFECTED,
+    "unreachable": VinState.AFFECTED,
     "remedied": VinState.REMEDIED,
     "not_needed": VinState.CLOSED,
-    "unreachable": VinState.CLOSED,
 }
 
 STATE_LABELS = {
     VinState.AFFECTED: "Affected — recall open",
     VinState.REMEDIED: "Remedied",
-    VinState.CLOSED: "Closed without the remedy (not needed or unreachable)",
+    VinState.CLOSED: "Closed without the remedy (inspected, not needed)",
     VinState.IN_RANGE_NOT_AFFECTED: "In range, not affected",
     VinState.IN_RANGE_LIST_NOT_POSTED: "In range, affected list not yet posted",
     VinState.NOT_COVERED: "Not covered",
@@ -66,12 +69,12 @@ def matching_range(decoded: DecodedVin, ranges: list[ScreenRange]) -> ScreenRang
     return None
 
 
-def vin_state(
-    *, decoded: DecodedVin, ranges: list[ScreenRange], list_posted: bool, entry_status: str | None
-) -> VinState:
-    """``entry_status`` is the VIN's AffectedVehicle.status for the campaign, or None if not on the list."""
+def vin_state(*, in_range: bool, list_posted: bool, entry_status: str | None) -> VinState:
+    """``in_range``: a range of the campaign covers the VIN (:func:`matching_range`, or the
+    look-up's statement, which asks the database the same question); ``entry_status`` is the
+    VIN's AffectedVehicle.status for the campaign, or None if it is not on the list."""
     if entry_status is not None:
         return ENTRY_STATES[entry_status]
-    if matching_range(decoded, ranges) is None:
+    if not in_range:
         return VinState.NOT_COVERED
     return VinState.IN_RANGE_NOT_AFFECTED if list_posted else VinState.IN_RANGE_LIST_NOT_POSTED

@@ -199,8 +199,13 @@ class AffectedVehicle(models.Model):
     """A VIN on a campaign's posted affected list, with where it stands for that campaign.
 
     What the words mean, everywhere (counts, look-ups, stop sale, the remedy report):
-    *open* is ``OPEN``, the remedy still to do; *remedied* is ``REMEDIED`` and nothing else;
-    *closed* is any status but ``OPEN``. Completion is remedied / affected.
+    *open* is ``OPEN``, the remedy still to do and the owner being worked; *unreachable* is
+    the remedy still to do with the owner out of reach (exported, owner not located…);
+    *remedied* is ``REMEDIED`` and nothing else; *not needed* is an inspection that found the
+    remedy unnecessary. Completion is remedied / affected.
+
+    For the VIN itself (the public look-up, stop sale) the recall is open while the remedy is
+    still to do: ``RECALL_OPEN_STATUSES``. Counts and reports keep each status apart.
     """
 
     class Status(models.TextChoices):
@@ -208,6 +213,8 @@ class AffectedVehicle(models.Model):
         REMEDIED = "remedied", "Remedied"
         NOT_NEEDED = "not_needed", "Inspected, remedy not needed"
         UNREACHABLE = "unreachable", "Unreachable (exported, stolen, scrapped, owner not found)"
+
+    RECALL_OPEN_STATUSES = (Status.OPEN, Status.UNREACHABLE)
 
     # No single-column FK indexes: the unique (vehicle, campaign) and (campaign, status)
     # below lead with each column, and every extra index slows the list import's inserts.

@@ -3,42 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from dataclasses import dataclass
-from functools import lru_cache
 
-import psycopg
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Max
 
-from campaign.eligibility import ScreenRange, VinState, matching_range, vin_state
-from campaign.models import AffectedVehicle, Campaign, VinRange
+from campaign import lookup_statement
+from campaign.eligibility import ScreenRange, VinState, vin_state
+from campaign.models import Campaign, VinRange
 from campaign.vin import DecodedVin, decode
-
-# Campaign VIN tables change only when a definition is (re)loaded, which bumps
-# Campaign.updated_at; keying the per-process cache on it keeps look-ups to one query.
-_screens: dict[tuple[int, dt.datetime], list[ScreenRange]] = {}
 
 
 def campaign_screen(campaign: Campaign) -> list[ScreenRange]:
-    key = (campaign.pk, campaign.updated_at)
-    screen = _screens.get(key)
-    if screen is None:
-        screen = [
-            ScreenRange(
-                wmi=r.wmi,
-                vds=r.vds,
-                model_year=r.covered_model.model_year,
-                serial_from=r.serial_from,
-                serial_to=r.serial_to,
-                model_label=r.covered_model.model_label,
-            )
-            for r in VinRange.objects.filter(covered_model__campaign=campaign).select_related("covered_model")
-        ]
-        for stale in [k for k in _screens if k[0] == campaign.pk]:
-            del _screens[stale]
-        _screens[key] = screen
-    return screen
+    """The campaign's VIN table as the import screens rows against it: read afresh each call.
+
+    Not cached: the import reads it once per file, and the look-up asks the database the
+    same question in its one statement (``campaign.lookup_statement``), so no process can
+    hold an old VIN table after a range or covered model is edited, however it was edited.
+    """
+    return [
+        ScreenRange(
+            wmi=r.wmi,
+            vds=r.vds,
+            model_year=r.covered_model.model_year,
+            serial_from=r.serial_from,
+            serial_to=r.serial_to,
+            model_label=r.covered_model.model_label,
+        )
+        for r in VinRange.objects.filter(covered_model__campaign=campaign).select_related("covered_model")
+    ]
 
 
 @dataclass(frozen=True)
@@ -79,55 +72,9 @@ class VinLookup:
         return next((s.model_label for s in self.statuses if s.model_label), None)
 
 
-# The look-up is the public API's hot path (README, "Speed"). Compiling an ORM query
-# costs about a millisecond of Python, more than PostgreSQL takes to answer it, so the
-# steady state runs one hand-written statement: per campaign, the columns that change
-# when it is edited (its version, as text: cheap to read, only compared) and this VIN's
-# status on its posted list (the unique (vehicle, campaign) constraint makes that at
-# most one row and its index finds it). Full Campaign rows are cached per process by
-# that version and reloaded when it moves.
+# Full Campaign rows, per process, by the version columns the look-up's statement reads
+# (campaign.lookup_statement): a phase change, an edit or a posted list moves them.
 _campaigns: dict[int, tuple[tuple, Campaign]] = {}
-
-
-@lru_cache(maxsize=4)
-def _lookup_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-    campaign, affected = quote(Campaign._meta.db_table), quote(AffectedVehicle._meta.db_table)
-    version = ", ".join(
-        f"CAST(c.{column} AS TEXT)"
-        for column in ("updated_at", "phase", "affected_list_posted_at", "data_updated_at")
-    )
-    return (
-        f"SELECT c.id, {version}, "
-        f"(SELECT a.status FROM {affected} a WHERE a.campaign_id = c.id AND a.vehicle_id = %s) "
-        f"FROM {campaign} c ORDER BY c.dir_filed_on DESC, c.code"
-    )
-
-
-# One psycopg cursor per database connection, reused by every look-up on it: a new
-# cursor builds its own type adapters, which costs as much as running the statement.
-_lookup_cursors: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _lookup_rows(db, vin: str) -> list[tuple]:
-    sql = _lookup_sql(db.vendor)
-    if db.vendor != "postgresql" or db.queries_logged:
-        # SQLite, or queries being recorded (tests, DEBUG): Django's own cursor logs the SQL.
-        with db.cursor() as cursor:
-            cursor.execute(sql, [vin])
-            return cursor.fetchall()
-    # PostgreSQL spends longer planning this statement than running it, so it is sent
-    # with server-side binding, which psycopg prepares once per connection (settings:
-    # OPTIONS prepare_threshold); Django's own cursors bind on the client and are never
-    # prepared. Wrapped like any Django cursor, so database errors are translated.
-    db.close_if_health_check_failed()
-    db.ensure_connection()
-    raw = _lookup_cursors.get(db.connection)
-    if raw is None or raw.closed:
-        raw = _lookup_cursors[db.connection] = psycopg.Cursor(db.connection)
-    cursor = db.make_cursor(raw)
-    cursor.execute(sql, [vin])
-    return cursor.fetchall()
 
 
 def _current_campaigns(versions: list[tuple]) -> list[Campaign]:
@@ -144,26 +91,24 @@ def _current_campaigns(versions: list[tuple]) -> list[Campaign]:
 def vin_lookup(*, vin: str) -> VinLookup:
     """Every campaign's verdict on one VIN. Raises ``InvalidVin`` for a malformed VIN.
 
-    One query in steady state (see ``_lookup_sql``); after a campaign changes, the
-    first look-up in each process also reloads it and its VIN table.
+    One query in steady state (``campaign.lookup_statement``); after a campaign changes, the
+    first look-up in each process also reloads its row.
     """
     decoded = decode(vin)
     db = connections[DEFAULT_DB_ALIAS]  # once: every attribute of the `connection` proxy is a lookup
-    rows = _lookup_rows(db, decoded.vin)
-    entries = {row[0]: row[5] for row in rows}
+    rows = lookup_statement.rows(db, decoded)
+    found = {row[0]: (row[5], row[6]) for row in rows}  # id -> (list status, model label of the range)
     campaigns = _current_campaigns([row[:5] for row in rows])
     statuses = []
     for campaign in campaigns:
-        screen = campaign_screen(campaign)
+        entry_status, model_label = found[campaign.pk]
         state = vin_state(
-            decoded=decoded,
-            ranges=screen,
+            in_range=model_label is not None,
             list_posted=campaign.affected_list_posted_at is not None,
-            entry_status=entries.get(campaign.pk),
+            entry_status=entry_status,
         )
         if state != VinState.NOT_COVERED:
-            match = matching_range(decoded, screen)
-            statuses.append(CampaignVinStatus(campaign, state, match.model_label if match else None))
+            statuses.append(CampaignVinStatus(campaign, state, model_label))
     last_updated = max(
         (d for c in campaigns for d in (c.data_updated_at, c.affected_list_posted_at) if d is not None),
         default=None,

@@ -131,8 +131,8 @@ def _redis_count(connection: redis.Connection, key: str, period: int) -> int:
     """INCR and EXPIRE NX sent together, then both replies read: one round trip.
 
     The pipeline is written out with redis-py's connection API rather than its
-    ``Pipeline`` object, which costs four times the CPU for the same two commands;
-    this runs on every public look-up. The connection (re)connects itself when used.
+    ``Pipeline`` object, which costs three times the CPU for the same two commands
+    (9 against 29 µs, measured 2026-12-01); this runs on every public look-up. The connection (re)connects itself when used.
     """
     try:
         # NX: the expiry is set once, when the window's key is created.

@@ -24,7 +24,10 @@ _FORBIDDEN = {"I": "1 (one)", "O": "0 (zero)", "Q": "0 (zero)"}
 # a digit there means 1980-2009, a letter means 2010-2039.
 _YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"
 _SEPARATORS = re.compile(r"[\s\-]+")
-_VIN_IN_TEXT = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
+# The shape of a VIN, for any caller that screens many (the affected-VIN import's fast path):
+# the VIN alphabet (no I, O, Q) everywhere, and a model-year code in position 10, which
+# 565.15 never writes as U, Z or 0. It says nothing of the check digit.
+VIN_SHAPE = re.compile(f"[A-HJ-NPR-Z0-9]{{9}}[{_YEAR_CODES}][A-HJ-NPR-Z0-9]{{7}}")
 
 
 class InvalidVin(ValueError):
@@ -73,7 +76,7 @@ def validate(raw: str) -> str:
                 "Check for a missing character." if len(vin) < VIN_LENGTH else "Check for an extra character."
             ),
         )
-    if not _VIN_IN_TEXT.fullmatch(vin):
+    if not VIN_SHAPE.fullmatch(vin):
         # Only a VIN with a wrong character is walked, to name the position.
         for index, ch in enumerate(vin, start=1):
             if ch in _FORBIDDEN:
@@ -84,6 +87,12 @@ def validate(raw: str) -> str:
                 )
             if ch not in _TRANSLITERATION:
                 raise InvalidVin(vin, f"Position {index} is {ch!r}; a VIN has only letters and digits.")
+        # Every character is in the alphabet, so what VIN_SHAPE refused is position 10.
+        raise InvalidVin(
+            vin,
+            f"Position 10 is {vin[9]}, but position 10 gives the model year and is never U, Z or 0. "
+            "One of the characters was probably mistyped.",
+        )
     expected = check_digit(vin)
     if vin[8] != expected:
         raise InvalidVin(
@@ -134,6 +143,6 @@ def find_in_scan(text: str) -> str | None:
     candidate_text = (text or "").upper()
     for start in range(0, max(len(candidate_text) - VIN_LENGTH + 1, 0)):
         candidate = candidate_text[start : start + VIN_LENGTH]
-        if _VIN_IN_TEXT.fullmatch(candidate) and check_digit(candidate) == candidate[8]:
+        if VIN_SHAPE.fullmatch(candidate) and check_digit(candidate) == candidate[8]:
             return candidate
     return None

@@ -37,7 +37,7 @@ US_STATE_CODES = frozenset((
     "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
     "DC", "PR", "VI", "GU", "AS", "MP", "FM", "MH", "PW", "AA", "AE", "AP",
 ))  # fmt: skip
-_VIN_SHAPE = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
+_VIN_SHAPE = vinlib.VIN_SHAPE  # position 10 a model-year code; the check digit is checked apart
 # Most addresses match this at once; the rest get Django's validator, which has the last word.
 _PLAIN_EMAIL = re.compile(
     r"[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"

@@ -17,7 +17,8 @@ from dealers.access import get_for_user, scope_to_user, user_scope
 from dealers.models import Dealer, DealerNotice, InventoryEvent, InventoryUnit, Membership
 from dealers.roles import ROLE_PERMISSIONS
 
-OPEN = AffectedVehicle.Status.OPEN
+# The remedy still to do on the VIN: such a unit is held (unreachable owners included).
+RECALL_OPEN = AffectedVehicle.RECALL_OPEN_STATUSES
 IN_STOCK = InventoryUnit.Status.IN_STOCK
 VIEW = "dealers.view_inventoryunit"
 ADD = "dealers.add_inventoryunit"
@@ -52,7 +53,7 @@ class CampaignCodes(Aggregate):
 
 def open_entries(*, vin_ref: str = "vin", campaign_id: int | None = None) -> QuerySet[AffectedVehicle]:
     """Open entries on posted lists for the VIN in the outer query's ``vin_ref`` column."""
-    entries = AffectedVehicle.objects.filter(vehicle_id=OuterRef(vin_ref), status=OPEN)
+    entries = AffectedVehicle.objects.filter(vehicle_id=OuterRef(vin_ref), status__in=RECALL_OPEN)
     if campaign_id is not None:
         entries = entries.filter(campaign_id=campaign_id)
     return entries
@@ -61,7 +62,7 @@ def open_entries(*, vin_ref: str = "vin", campaign_id: int | None = None) -> Que
 def open_codes(*, vin_ref: str = "vin") -> Coalesce:
     """SQL expression: the codes of every open campaign on the outer row's VIN ('' if none)."""
     codes = (
-        AffectedVehicle.objects.filter(vehicle_id=OuterRef(vin_ref), status=OPEN)
+        AffectedVehicle.objects.filter(vehicle_id=OuterRef(vin_ref), status__in=RECALL_OPEN)
         .order_by()
         .values("vehicle_id")
         .annotate(codes=CampaignCodes("campaign__code"))
@@ -76,7 +77,7 @@ def open_campaigns_by_vin(*, vins: Iterable[str]) -> dict[str, list[Campaign]]:
     found: dict[str, list[Campaign]] = {}
     for start in range(0, len(vins), 500):
         entries = (
-            AffectedVehicle.objects.filter(vehicle_id__in=vins[start : start + 500], status=OPEN)
+            AffectedVehicle.objects.filter(vehicle_id__in=vins[start : start + 500], status__in=RECALL_OPEN)
             .select_related("campaign")
             .order_by("campaign__code")
         )

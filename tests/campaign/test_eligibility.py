@@ -18,6 +18,10 @@ IS350_2006_B = ScreenRange("JTH", "BE262", 2006, "5000018", "5011869", "IS 350")
 SCREEN = [GS350_2007, GS350_2008, IS350_2006_A, IS350_2006_B]
 
 
+def covered(vin) -> bool:
+    return matching_range(vin, SCREEN) is not None
+
+
 def decoded(*, serial: int, year: int, vds: str = "BE96S", wmi: str = "JTH"):
     return vinlib.decode(vinlib.build(wmi=wmi, vds=vds, year=year, serial=f"{serial:07d}"))
 
@@ -35,7 +39,7 @@ def test_serial_in_both_years_ranges_follows_the_model_year():
 def test_a_2009_vin_with_a_covered_serial_is_not_covered():
     vin = decoded(serial=25000, year=2009)
     assert matching_range(vin, SCREEN) is None
-    assert vin_state(decoded=vin, ranges=SCREEN, list_posted=True, entry_status=None) == VinState.NOT_COVERED
+    assert vin_state(in_range=covered(vin), list_posted=True, entry_status=None) == VinState.NOT_COVERED
 
 
 def test_serial_only_in_the_other_years_range_is_not_covered():
@@ -116,38 +120,41 @@ OUT_OF_RANGE = decoded(serial=7929, year=2007)
 
 
 def test_on_the_list_and_open_is_affected():
-    assert (
-        vin_state(decoded=IN_RANGE, ranges=SCREEN, list_posted=True, entry_status="open") == VinState.AFFECTED
-    )
+    assert vin_state(in_range=covered(IN_RANGE), list_posted=True, entry_status="open") == VinState.AFFECTED
 
 
 @pytest.mark.parametrize(
     ("status", "expected"),
-    [("remedied", VinState.REMEDIED), ("not_needed", VinState.CLOSED), ("unreachable", VinState.CLOSED)],
+    [
+        ("remedied", VinState.REMEDIED),
+        ("not_needed", VinState.CLOSED),
+        # Unreachable is about the owner, not the car: the remedy is still to do.
+        ("unreachable", VinState.AFFECTED),
+    ],
 )
-def test_on_the_list_and_closed_is_remedied_only_when_remedied(status, expected):
-    state = vin_state(decoded=IN_RANGE, ranges=SCREEN, list_posted=True, entry_status=status)
+def test_on_the_list_only_the_remedy_or_an_inspection_closes_the_recall(status, expected):
+    state = vin_state(in_range=covered(IN_RANGE), list_posted=True, entry_status=status)
     assert state == expected
 
 
 def test_in_range_but_off_the_posted_list_is_not_affected():
     # "Not all vehicles in the VIN range are affected": the list is the truth.
-    state = vin_state(decoded=IN_RANGE, ranges=SCREEN, list_posted=True, entry_status=None)
+    state = vin_state(in_range=covered(IN_RANGE), list_posted=True, entry_status=None)
     assert state == VinState.IN_RANGE_NOT_AFFECTED
 
 
 def test_in_range_before_the_list_is_posted_is_pending():
-    state = vin_state(decoded=IN_RANGE, ranges=SCREEN, list_posted=False, entry_status=None)
+    state = vin_state(in_range=covered(IN_RANGE), list_posted=False, entry_status=None)
     assert state == VinState.IN_RANGE_LIST_NOT_POSTED
 
 
 @pytest.mark.parametrize("posted", [True, False])
 def test_outside_every_range_is_not_covered(posted):
-    state = vin_state(decoded=OUT_OF_RANGE, ranges=SCREEN, list_posted=posted, entry_status=None)
+    state = vin_state(in_range=covered(OUT_OF_RANGE), list_posted=posted, entry_status=None)
     assert state == VinState.NOT_COVERED
 
 
 def test_the_posted_list_wins_over_the_range_screen():
     # A VIN on the list is affected even if no printed range holds it (the list is the truth).
-    state = vin_state(decoded=OUT_OF_RANGE, ranges=SCREEN, list_posted=True, entry_status="open")
+    state = vin_state(in_range=covered(OUT_OF_RANGE), list_posted=True, entry_status="open")
     assert state == VinState.AFFECTED

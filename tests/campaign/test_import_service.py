@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -468,3 +469,17 @@ class TestUnreadableRows:
             Vehicle.objects.values_list("vin", flat=True)
         )
         assert read_rejects(result.rejects_path)[0]["line"] == "4"
+
+
+@pytest.mark.django_db
+def test_a_row_whose_position_10_is_no_model_year_is_a_reject(ale, tmp_path):
+    """U, Z and 0 never stand in position 10 (49 CFR 565.15), whatever the check digit says."""
+    from campaign import vin as vinlib
+
+    body = "JTHBE96S070007930"  # a GS 350 serial with 0 as its model year
+    vin = body[:8] + vinlib.check_digit(body) + body[9:]
+    result = affected_vins_import(
+        campaign_id=ale.pk, source=io.BytesIO(f"vin\n{vin}\n".encode()), rejects_path=tmp_path / "r.csv"
+    )
+    assert (result.read, result.created, result.rejected) == (1, 0, 1)
+    assert "Position 10" in result.sample_rejects[0].reason

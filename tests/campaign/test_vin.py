@@ -161,3 +161,34 @@ def test_find_in_scan_returns_none_when_there_is_no_vin():
     assert vinlib.find_in_scan("") is None
     assert vinlib.find_in_scan("1HGCM82633A00435") is None  # 16 characters
     assert vinlib.find_in_scan("JTHBE96S270007930XX") is None  # bad check digit everywhere
+
+
+@pytest.mark.parametrize("code", ["U", "Z", "0"])
+def test_position_ten_must_be_a_model_year_code(code):
+    # The issue's example passes the check digit with a 0 in position 10; 565.15 never writes
+    # U, Z or 0 there. The check digit is recomputed so that only position 10 is wrong.
+    draft = "EU35SDCM30JF0J5YJ"[:9] + code + "JF0J5YJ"
+    vin = draft[:8] + vinlib.check_digit(draft) + draft[9:]
+    with pytest.raises(InvalidVin) as exc:
+        vinlib.validate(vin)
+    assert exc.value.message == (
+        f"Position 10 is {code}, but position 10 gives the model year and is never U, Z or 0. "
+        "One of the characters was probably mistyped."
+    )
+    with pytest.raises(InvalidVin):
+        vinlib.decode(vin)
+    assert vinlib.VIN_SHAPE.fullmatch(vin) is None
+    assert vinlib.find_in_scan(f"I{vin}") is None
+
+
+def test_the_issue_example_is_refused():
+    with pytest.raises(InvalidVin, match="Position 10 is 0"):
+        vinlib.validate("EU35SDCM30JF0J5YJ")
+
+
+def test_every_model_year_code_is_accepted_in_position_ten():
+    for code in "ABCDEFGHJKLMNPRSTVWXY123456789":
+        draft = f"1HGCM826{0}{code}A004352"
+        vin = draft[:8] + vinlib.check_digit(draft) + draft[9:]
+        assert vinlib.validate(vin) == vin
+        assert vinlib.VIN_SHAPE.fullmatch(vin)

@@ -107,7 +107,7 @@ def test_one_query_in_steady_state(ale, django_assert_num_queries):
     on_list(ale, vin)
     post_list(ale)
     vin_lookup(vin=vin)  # loads the campaign and its VIN table into the process cache
-    # 1. every campaign's version with this VIN's status on its list (campaign.selectors._lookup_sql)
+    # 1. every campaign's version with this VIN's status on its list (campaign.lookup_statement)
     with django_assert_num_queries(1):
         lookup = vin_lookup(vin=ale_vin(7931))
     with django_assert_num_queries(1):
