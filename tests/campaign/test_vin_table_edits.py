@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from campaign.vin_import import COLUMNS, affected_vins_import
 from django.urls import reverse
 
 from campaign import selectors
@@ -20,6 +19,8 @@ from campaign.eligibility import VinState, matching_range
 from campaign.models import Campaign, CoveredModel, VinRange
 from campaign.selectors import campaign_screen, vin_lookup
 from campaign.vin import decode
+from campaign.vin_import_merge import affected_vins_import
+from campaign.vin_import_rows import COLUMNS
 from tests.factories import ale_vin
 
 pytestmark = pytest.mark.django_db
