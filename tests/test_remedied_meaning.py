@@ -78,7 +78,7 @@ def test_an_unreachable_vehicle_still_has_its_recall_open(
     from dealers.inventory import inventory_add
 
     vin = one_of_each[Status.UNREACHABLE]
-    body = client.get(reverse("vin-recalls", kwargs={"vin": vin})).json()
+    body = client.get(reverse("api-vin-recalls", kwargs={"vin": vin})).json()
     assert [r["campaign"] for r in body["recalls"]] == ["ALE"]
     html = client_for(service_manager_a).get(reverse("vehicle-record"), {"vin": vin}).content.decode()
     assert "No open recall" not in html

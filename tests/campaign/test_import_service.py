@@ -476,8 +476,9 @@ def test_a_row_whose_position_10_is_no_model_year_is_a_reject(ale, tmp_path):
     """U, Z and 0 never stand in position 10 (49 CFR 565.15), whatever the check digit says."""
     from campaign import vin as vinlib
 
-    body = "JTHBE96S070007930"  # a GS 350 serial with 0 as its model year
+    body = "JTHBE96S" + "0" + "0" + "0007930"  # a GS 350 serial with 0 for its model year
     vin = body[:8] + vinlib.check_digit(body) + body[9:]
+    assert vin[9] == "0" and vin[8] == vinlib.check_digit(vin)
     result = affected_vins_import(
         campaign_id=ale.pk, source=io.BytesIO(f"vin\n{vin}\n".encode()), rejects_path=tmp_path / "r.csv"
     )

@@ -46,7 +46,7 @@ def test_affected(ale):
 
 @pytest.mark.parametrize(
     ("status", "state"),
-    [("remedied", VinState.REMEDIED), ("not_needed", VinState.CLOSED), ("unreachable", VinState.CLOSED)],
+    [("remedied", VinState.REMEDIED), ("not_needed", VinState.CLOSED)],
 )
 def test_a_closed_entry_is_not_an_open_recall(ale, status, state):
     vin = ale_vin(7931)
@@ -55,6 +55,16 @@ def test_a_closed_entry_is_not_an_open_recall(ale, status, state):
     lookup = vin_lookup(vin=vin)
     assert only_status(lookup).state == state
     assert lookup.open_recalls == []
+
+
+def test_an_unreachable_entry_is_still_an_open_recall(ale):
+    # Unreachable is about the owner; the car still needs the remedy when it turns up.
+    vin = ale_vin(7931)
+    on_list(ale, vin, status="unreachable")
+    post_list(ale)
+    lookup = vin_lookup(vin=vin)
+    assert only_status(lookup).state == VinState.AFFECTED
+    assert [s.campaign.code for s in lookup.open_recalls] == ["ALE"]
 
 
 def test_in_range_not_affected(ale):
