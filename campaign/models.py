@@ -52,6 +52,20 @@ class Campaign(models.Model):
     expected_failure_rate = models.DecimalField(max_digits=6, decimal_places=5, null=True, blank=True)
     reported_cases = models.PositiveIntegerField(null=True, blank=True)
     reported_accidents = models.PositiveIntegerField(null=True, blank=True)
+    # What the remedy's warranty claims and owner reimbursements need (the definition's
+    # ``remedy`` section); the labor operation and kit are per covered model (RemedyOperation).
+    claim_window_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="A warranty claim is submitted within this many days of completion."
+    )
+    reimbursement_from = models.DateField(
+        null=True, blank=True, help_text="Owner reimbursement: repairs made on or after this date."
+    )
+    reimbursement_until = models.DateField(
+        null=True, blank=True, help_text="Owner reimbursement: repairs made on or before this date."
+    )
+    claim_condition = models.TextField(blank=True, help_text="Prefills the claim's condition text.")
+    claim_cause = models.TextField(blank=True, help_text="Prefills the claim's cause text.")
+    claim_correction = models.TextField(blank=True, help_text="Prefills the claim's correction text.")
     phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.PRELIMINARY)
     # Set when an affected-VIN list lands: before it, a VIN in range is only "in range, list not yet posted".
     affected_list_posted_at = models.DateTimeField(null=True, blank=True)
@@ -116,6 +130,45 @@ class CoveredModel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model_year} {self.model_label}"
+
+
+class RemedyOperation(models.Model):
+    """The remedy for one covered model: the labor operation the RO carries and the claim pays."""
+
+    covered_model = models.OneToOneField(CoveredModel, on_delete=models.CASCADE, related_name="remedy")
+    labor_operation = models.CharField(max_length=12, help_text="The campaign labor operation code.")
+    flat_rate_hours = models.DecimalField(max_digits=5, decimal_places=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(flat_rate_hours__gt=0), name="remedy_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.labor_operation} ({self.flat_rate_hours} h)"
+
+
+class RemedyPart(models.Model):
+    """One line of the remedy's kit: the parts a repair of that covered model uses."""
+
+    operation = models.ForeignKey(RemedyOperation, on_delete=models.CASCADE, related_name="parts")
+    part_number = models.CharField(max_length=20)
+    description = models.CharField(max_length=120)
+    quantity = models.PositiveSmallIntegerField()
+    dealer_net_price = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["operation", "part_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "part_number"], name="remedy_part_once"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="remedy_part_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(dealer_net_price__gte=0), name="remedy_part_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.part_number}"
 
 
 class VinRange(models.Model):

@@ -7,6 +7,7 @@ from config.health import healthz
 urlpatterns = [
     # First: the public VIN API is the hot path, and URL resolution walks this list in order.
     path("api/v1/", include("campaign.api_urls")),
+    path("api/v1/", include("repairs.api_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -23,6 +24,10 @@ urlpatterns = [
     path("campaigns/", include("campaign.staff_urls")),
     path("vehicles/", include("dealers.vehicle_urls")),
     path("inventory/", include("dealers.inventory_urls")),
+    path("appointments/", include("repairs.booking_urls")),
+    path("repair-orders/", include("repairs.ro_urls")),
+    path("claims/", include("repairs.claim_urls")),
+    path("reimbursement/", include("repairs.reimbursement_urls")),
     path("", include("dealers.urls")),
 ]
 

@@ -46,7 +46,9 @@ def user_scope(user) -> UserScope:
         if dealer_id is not None:
             dealer_roles.setdefault(role, set()).add(dealer_id)
     scope = UserScope(
-        national=user.is_superuser or any(role == Role.CAMPAIGN_ADMIN for role, _, _ in rows),
+        # Warranty administrators adjudicate every dealer's claims: national in scope, though
+        # their role gives them no owner data and no campaign administration.
+        national=user.is_superuser or any(role in Membership.NATIONAL_ROLES for role, _, _ in rows),
         dealer_ids=frozenset(d for _, d, _ in rows if d is not None),
         region_ids=frozenset(r for _, _, r in rows if r is not None),
         roles=frozenset(role for role, _, _ in rows),

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from django.urls import reverse
+from rest_framework.authtoken.models import TokenProxy
 
 from campaign.admin import VehicleVinColumn
 from campaign.admin_history import HistoryAdmin, HistoryInline
@@ -75,6 +76,8 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 admin.site.unregister(User)
+# API tokens are secrets: issued with `manage.py drf_create_token USERNAME`, never shown here.
+admin.site.unregister(TokenProxy)
 
 
 @admin.register(User)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -34,11 +36,24 @@ class Dealer(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     active = models.BooleanField(default=True)
+    # Appointments are booked and shown in the dealer's own time (dealers span the US zones).
+    time_zone = models.CharField(max_length=40, default="America/Los_Angeles")
+    # What the manufacturer pays this dealer on warranty claims.
+    warranty_labor_rate = models.DecimalField(
+        max_digits=7, decimal_places=2, default=Decimal("0"), help_text="Per flat-rate hour, USD."
+    )
+    parts_allowance_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("0"), help_text="Handling on parts at dealer net."
+    )
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{5}$"), name="dealer_code_five_digits"),
+            models.CheckConstraint(
+                condition=Q(warranty_labor_rate__gte=0, parts_allowance_percent__gte=0),
+                name="dealer_claim_rates_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -55,7 +70,9 @@ class Membership(models.Model):
         PREOWNED_MANAGER = "preowned_manager", "Pre-owned manager"
         REGIONAL_STAFF = "regional_staff", "Regional staff"
         CAMPAIGN_ADMIN = "campaign_admin", "Campaign administrator"
+        WARRANTY_ADMIN = "warranty_admin", "Warranty administrator"
 
+    NATIONAL_ROLES = (Role.CAMPAIGN_ADMIN, Role.WARRANTY_ADMIN)
     DEALER_ROLES = (
         Role.DEALER_PRINCIPAL,
         Role.SERVICE_MANAGER,
@@ -89,7 +106,11 @@ class Membership(models.Model):
                         region__isnull=True,
                     )
                     | Q(role="regional_staff", dealer__isnull=True, region__isnull=False)
-                    | Q(role="campaign_admin", dealer__isnull=True, region__isnull=True)
+                    | Q(
+                        role__in=["campaign_admin", "warranty_admin"],
+                        dealer__isnull=True,
+                        region__isnull=True,
+                    )
                 ),
                 name="membership_scope_matches_role",
             ),
@@ -105,6 +126,9 @@ class Membership(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user"], condition=Q(role="campaign_admin"), name="membership_admin_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(role="warranty_admin"), name="membership_warranty_admin_once"
             ),
         ]
 

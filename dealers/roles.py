@@ -31,6 +31,21 @@ campaign.change_campaign_phase                                                  
 dealers.view_ownerdataaccess (audit log)                                            x
 admin: every other add/change/view permission of the campaign and dealers apps      x
 
+Repairs (issue 7)                      principal service parts pre-owned regional admin warranty
+-------------------------------------- --------- ------- ----- --------- -------- ----- --------
+repairs.view_appointment / repairorder     x        x      x                x       x      x
+repairs.add/change_appointment (book…)              x
+repairs.view/change_shophours, shopclosure x        x
+repairs.add/change_repairorder (check-in, complete) x
+repairs.view_warrantyclaim                 x        x                       x       x      x
+repairs.add/change_warrantyclaim (submit, resubmit) x
+repairs.review_warrantyclaim                                                               x
+repairs.view_outcomechange                 x        x                       x       x      x
+repairs.record_outcome (elsewhere, not needed)      x
+repairs.set_unreachable                                                     x       x
+repairs.undo_outcome                                x                       x       x
+repairs.view/review_reimbursementrequest                                                   x
+
 Notes on the choices:
 - Any dealer role may check any VIN's eligibility (owners walk into any dealer), but
   owner name and contact details need ``dealers.view_owner_data`` AND the vehicle's
@@ -70,12 +85,32 @@ _SERVICE = (
     "dealers.view_servicingdealer",
 )
 _INVENTORY_READ = ("dealers.view_inventoryunit", "dealers.view_inventoryevent")
+_REPAIRS_READ = (
+    "repairs.view_appointment",
+    "repairs.view_repairorder",
+    "repairs.view_warrantyclaim",
+    "repairs.view_outcomechange",
+)
+_SHOP_READ = ("repairs.view_shophours", "repairs.view_shopclosure")
+_SERVICE_WRITE = (
+    "repairs.add_appointment",
+    "repairs.change_appointment",
+    "repairs.change_shophours",
+    "repairs.add_shopclosure",
+    "repairs.delete_shopclosure",
+    "repairs.add_repairorder",
+    "repairs.change_repairorder",
+    "repairs.add_warrantyclaim",
+    "repairs.change_warrantyclaim",
+    "repairs.record_outcome",
+    "repairs.undo_outcome",
+)
 _INVENTORY_WRITE = ("dealers.add_inventoryunit", "dealers.change_inventoryunit")
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    Role.DEALER_PRINCIPAL: (*_EVERY_DEALER_ROLE, *_SERVICE, *_INVENTORY_READ),
-    Role.SERVICE_MANAGER: (*_EVERY_DEALER_ROLE, *_SERVICE),
-    Role.PARTS_MANAGER: _EVERY_DEALER_ROLE,
+    Role.DEALER_PRINCIPAL: (*_EVERY_DEALER_ROLE, *_SERVICE, *_INVENTORY_READ, *_REPAIRS_READ, *_SHOP_READ),
+    Role.SERVICE_MANAGER: (*_EVERY_DEALER_ROLE, *_SERVICE, *_REPAIRS_READ, *_SHOP_READ, *_SERVICE_WRITE),
+    Role.PARTS_MANAGER: (*_EVERY_DEALER_ROLE, "repairs.view_appointment", "repairs.view_repairorder"),
     Role.PREOWNED_MANAGER: (*_EVERY_DEALER_ROLE, *_INVENTORY_READ, *_INVENTORY_WRITE),
     Role.REGIONAL_STAFF: (
         "campaign.view_campaign",
@@ -85,6 +120,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "dealers.view_region",
         *_SERVICE,
         *_INVENTORY_READ,
+        *_REPAIRS_READ,
+        "repairs.set_unreachable",
+        "repairs.undo_outcome",
     ),
     # The administrator's list is completed by ``admin_model_permissions``: every model
     # permission of the campaign and dealers apps (it runs Django admin for both).
@@ -106,6 +144,20 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "dealers.view_servicingdealer",
         "dealers.view_ownerdataaccess",
         *_INVENTORY_READ,
+        *_REPAIRS_READ,
+        "repairs.set_unreachable",
+        "repairs.undo_outcome",
+    ),
+    # National: adjudicates claims and owner reimbursements; sees what a claim rests on.
+    Role.WARRANTY_ADMIN: (
+        "campaign.view_campaign",
+        "campaign.view_campaigndocument",
+        "campaign.view_vehicle",
+        "dealers.view_dealer",
+        *_REPAIRS_READ,
+        "repairs.review_warrantyclaim",
+        "repairs.view_reimbursementrequest",
+        "repairs.review_reimbursementrequest",
     ),
 }
 

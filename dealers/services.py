@@ -83,8 +83,8 @@ def membership_grant(
         raise DomainError(f"A {role.label.lower()} works at one dealer: choose the dealer.", field="dealer")
     if role == Role.REGIONAL_STAFF and (region is None or dealer is not None):
         raise DomainError("Regional staff belong to one region: choose the region.", field="region")
-    if role == Role.CAMPAIGN_ADMIN and (dealer is not None or region is not None):
-        raise DomainError("A campaign administrator is national: no dealer or region.", field="role")
+    if role in Membership.NATIONAL_ROLES and (dealer is not None or region is not None):
+        raise DomainError(f"A {role.label.lower()} is national: no dealer or region.", field="role")
     membership, _ = Membership.objects.get_or_create(user=user, role=role, dealer=dealer, region=region)
     user_groups_sync(user=user)
     return membership

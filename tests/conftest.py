@@ -205,6 +205,11 @@ def campaign_admin(db):
 
 
 @pytest.fixture
+def warranty_admin(db):
+    return _member("warranty_admin", "warranty_admin")
+
+
+@pytest.fixture
 def superuser(db):
     """Django's superuser: every permission, no membership (national scope by ``is_superuser``)."""
     from tests.factories import UserFactory

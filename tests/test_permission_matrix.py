@@ -114,6 +114,7 @@ def world(
     preowned_manager_b,
     regional_west,
     campaign_admin,
+    warranty_admin,
     superuser,
     settings,
     tmp_path,
@@ -134,6 +135,7 @@ def world(
         "preowned_manager_b": preowned_manager_b,
         "regional_west": regional_west,
         "campaign_admin": campaign_admin,
+        "warranty_admin": warranty_admin,
         "superuser": superuser,
     }
     assert set(users) == set(PERSONAS) - {"anonymous"}

@@ -1,39 +1,36 @@
-"""One Group per role with the permissions of dealers/roles.py; existing members joined to them.
+"""One Group per role, and the members of the time joined to them.
 
-Permissions are normally created after ``migrate`` finishes (post_migrate), so this
-migration creates them first for every app it can see. The post_migrate hook in
-dealers/apps.py repeats the group sync after every migrate, which picks up models that
-later migrations add and restores the groups after a test database flush.
+Self-contained (historical models and the role names as they stood at this migration), so a
+later change to ``dealers/roles.py`` or its services never breaks a fresh ``migrate``. The
+groups' permissions are set from ``dealers/roles.py`` by the post_migrate hook in
+dealers/apps.py, after every migrate, once every app's permissions exist.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+# The roles of dealers 0001 and the names of their groups, frozen here.
+GROUPS = {
+    "dealer_principal": "Dealer principal",
+    "service_manager": "Service manager",
+    "parts_manager": "Parts manager",
+    "preowned_manager": "Pre-owned manager",
+    "regional_staff": "Regional staff",
+    "campaign_admin": "Campaign administrator",
+}
 
 
 def forwards(apps, schema_editor):
-    from dealers.roles import group_name
-    from dealers.services import role_groups_sync
-
-    for app_config in apps.get_app_configs():
-        # Historical app configs carry no models module; create_permissions skips those.
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    role_groups_sync(apps=apps)
-
+    db = schema_editor.connection.alias
     Group = apps.get_model("auth", "Group")
     Membership = apps.get_model("dealers", "Membership")
-    groups = {g.name: g for g in Group.objects.all()}
-    for membership in Membership.objects.select_related("user"):
-        membership.user.groups.add(groups[group_name(membership.role)])
+    groups = {role: Group.objects.using(db).get_or_create(name=name)[0] for role, name in GROUPS.items()}
+    for membership in Membership.objects.using(db).select_related("user"):
+        membership.user.groups.add(groups[membership.role])
 
 
 def backwards(apps, schema_editor):
-    from dealers.models import Membership
-    from dealers.roles import group_name
-
     Group = apps.get_model("auth", "Group")
-    Group.objects.filter(name__in=[group_name(r) for r in Membership.Role.values]).delete()
+    Group.objects.using(schema_editor.connection.alias).filter(name__in=GROUPS.values()).delete()
 
 
 class Migration(migrations.Migration):

@@ -87,8 +87,8 @@ dealer A (Lexus of Pasadena, region West): principal_a, service_manager_a,
 parts_manager_a, preowned_manager_a; dealer B (Lexus of Manhattan, region East): the
 same four roles, principal_b, service_manager_b, parts_manager_b, preowned_manager_b;
 regional_west (regional staff of West, sees dealer A, not B); campaign_admin (national,
-``is_staff`` as the demo's administrator: Django admin is part of the role); superuser;
-anonymous. Unless a case names it, the superuser answers as the campaign administrator.
+``is_staff`` as the demo's administrator: Django admin is part of the role); warranty_admin
+(national, claims and reimbursements only, no Django admin); superuser; anonymous. Unless a case names it, the superuser answers as the campaign administrator.
 
 The ``World`` handed to callables holds the personas' users (``world.users[name]``),
 ``dealer_a``, ``dealer_b``, ``region_west``, ``region_east``, ``ale`` (the campaign),
@@ -114,11 +114,12 @@ PERSONAS: tuple[str, ...] = (
     *DEALER_B_STAFF,
     "regional_west",
     "campaign_admin",
+    "warranty_admin",
     SUPERUSER,
 )
 SIGNED_IN = PERSONAS[1:]
 # Signed in, without Django admin (is_staff): the admin sends them to its own sign-in page.
-NOT_STAFF = (*DEALER_A_STAFF, *DEALER_B_STAFF, "regional_west")
+NOT_STAFF = (*DEALER_A_STAFF, *DEALER_B_STAFF, "regional_west", "warranty_admin")
 # Every dealer role has a twin at the other dealer: for an object of one dealer, the twin's
 # role decides whether the stranger gets 404 (role allowed, object out of scope) or the
 # role's refusal (403).

@@ -1,0 +1,3 @@
+"""URL patterns (filled in by the issue #7 work)."""
+
+urlpatterns: list = []
