@@ -93,3 +93,26 @@ def test_a_bad_export_parameter_is_a_400_and_reaches_no_header(
 @pytest.mark.django_db
 def test_the_page_itself_ignores_an_unknown_table_parameter(client_for, campaign_admin, formula_stock):
     assert client_for(campaign_admin).get(reverse("inventory-held"), {"table": "\r\n"}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url_name", "table"), [("inventory-list", ""), ("inventory-held", "units")])
+def test_the_page_offers_both_formats_and_each_link_downloads_its_format(
+    client_for, campaign_admin, formula_stock, url_name, table
+):
+    import re
+
+    client = client_for(campaign_admin)
+    html = client.get(reverse(url_name), {"sort": "stock_number"}).content.decode()
+    found = {
+        fmt: query
+        for query, fmt in re.findall(r'href="\?([^"]*_export=(csv|xlsx)[^"]*)"', html.replace("&amp;", "&"))
+    }
+    assert set(found) == {"csv", "xlsx"}
+    for fmt, query in found.items():
+        assert "sort=stock_number" in query  # the page's sort and filters go with the export
+        response = client.get(f"{reverse(url_name)}?{query}")
+        assert response.status_code == 200
+        assert response["Content-Disposition"].endswith(f'.{fmt}"')
+    if table:
+        assert all(f"table={table}" in query for query in found.values())
