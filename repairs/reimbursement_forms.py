@@ -52,9 +52,11 @@ class ReimbursementRequestForm(forms.Form):
     def __init__(self, *args, campaigns: list, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].choices = [(c.code, f"{c.code}: {c.title}") for c in campaigns]
-        if len(campaigns) == 1:
-            self.fields["campaign"].initial = campaigns[0].code
-            self.fields["campaign"].widget = forms.HiddenInput()
+        self.only_campaign = campaigns[0].code if len(campaigns) == 1 else None
+        if self.only_campaign:
+            # Nothing to choose: no field to get wrong (an error on a hidden field is never seen).
+            self.fields["campaign"] = forms.CharField(required=False, widget=forms.HiddenInput())
+            self.initial["campaign"] = self.only_campaign
         self.fields["receipt"].help_text = (
             f"A PDF, JPEG or PNG file, at most {getattr(settings, UPLOAD_LIMIT_SETTING)} MB: "
             "a scan or a photo of the paid invoice."
@@ -89,6 +91,9 @@ class ReimbursementRequestForm(forms.Form):
             Field("owner_paid_statement"),
             Submit("send", "Send my request", css_class="btn-primary btn-lg"),
         )
+
+    def clean_campaign(self) -> str:
+        return self.only_campaign or self.cleaned_data["campaign"]
 
     def clean_vin(self) -> str:
         try:

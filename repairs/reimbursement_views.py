@@ -53,9 +53,9 @@ DECISIONS = {
 @upload_limit(UPLOAD_LIMIT_SETTING)
 def reimbursement_request(request: HttpRequest) -> HttpResponse:
     campaigns = reimbursement_campaigns()
+    # Prefill from the look-up's link (?vin=&campaign=): only what it gives.
     initial = {
-        "vin": request.GET.get("vin", "")[:100],
-        "campaign": request.GET.get("campaign", "")[:12].upper(),
+        key: request.GET[key][:100].strip().upper() for key in ("vin", "campaign") if request.GET.get(key)
     }
     form = ReimbursementRequestForm(
         request.POST or None, request.FILES or None, campaigns=campaigns, initial=initial

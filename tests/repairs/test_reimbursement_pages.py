@@ -163,3 +163,14 @@ def test_the_vin_limit_holds_across_addresses(campaign, settings):
     assert statuses == [200, 200, 429]
     other = Client(REMOTE_ADDR="10.0.1.9").post(URL, form_data(affected_vin(campaign)))
     assert other.status_code == 302
+
+
+@pytest.mark.django_db
+def test_with_one_campaign_there_is_nothing_to_choose_and_nothing_to_get_wrong(client, campaign):
+    # The look-up links with ?vin= alone, or a campaign code that is not the one taking requests.
+    for query in ("", "?campaign=XYZ"):
+        page = client.get(f"{URL}{query}").content.decode()
+        assert 'name="campaign" value="ALE"' in page
+        data = form_data(fresh_vin(), campaign="XYZ" if query else "")
+        response = client.post(f"{URL}{query}", data)
+        assert b"not on the list of vehicles affected by campaign ALE" in response.content
