@@ -12,8 +12,10 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from campaign.upload_limits import MB
 from repairs import reimbursement_throttle
 from repairs.models import ReimbursementRequest
+from tests.campaign.test_upload_limits import STORED
 from tests.factories import VehicleFactory
 from tests.repairs.factories_reimbursement import (
     PDF_BYTES,
@@ -131,11 +133,28 @@ def test_a_png_named_pdf_is_accepted_and_an_exe_named_pdf_refused_on_the_page(cl
 
 
 @pytest.mark.django_db
-def test_an_oversize_receipt_is_refused_as_it_arrives_and_never_stored(client, campaign, settings):
+@pytest.mark.parametrize(
+    ("size", "shown", "most_stored"),
+    [(3 * MB, "3.0", 0), (MB + 200 * 1024, "1.2", MB)],
+    ids=["declared-too-big", "counted-too-big"],
+)
+def test_an_oversize_receipt_is_refused_as_it_arrives_and_never_stored(
+    client, campaign, settings, size, shown, most_stored
+):
     settings.REIMBURSEMENT_MAX_UPLOAD_MB = 1
-    big = receipt(PDF_BYTES + b"0" * (3 * 1024 * 1024))
+    settings.FILE_UPLOAD_HANDLERS = [
+        "campaign.upload_limits.UploadLimitHandler",
+        "tests.campaign.test_upload_limits.SpyTemporaryFileUploadHandler",
+    ]
+    STORED.clear()
+    big = receipt(PDF_BYTES + b"0" * (size - len(PDF_BYTES)))
     response = client.post(URL, form_data(affected_vin(campaign), receipt=big))
-    assert response.status_code == 200 and b"at most 1 MB" in response.content
+    assert response.status_code == 200
+    assert response.context["form"].errors["receipt"] == [
+        f"The file is {shown} MB; at most 1 MB. Scan or photograph it at a lower resolution."
+    ]
+    # Django's storing handler got at most the limit (and closed it), never the whole file.
+    assert sum(STORED) <= most_stored
     assert not ReimbursementRequest.objects.exists() and not stored_receipts()
 
 
