@@ -191,3 +191,65 @@ def test_a_decision_from_the_page(client_for, warranty_admin, filed):
     assert late.status_code == 409 and b"a decision is final" in late.content
     page = client.get(f"{REVIEW}{filed.pk}/").content.decode()
     assert "Record decision" not in page and "$1200.00" in page
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="concurrent writers need PostgreSQL (CI runs it)")
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_deciding_at_once_make_one_decision(campaign, warranty_admin, monkeypatch):
+    """Two threads, two connections. The first reviewer is held after reading the request's
+    status (inside its transaction) until the second has started: without the row lock both
+    would read "submitted" and both decide."""
+    import threading
+    import time
+
+    from django.utils import timezone
+
+    from repairs import reimbursement
+
+    filed = reimbursement_submit(**submission(affected_vin(campaign)))
+    second_started = threading.Event()
+    real_now = timezone.now
+
+    def held_now():
+        if threading.current_thread().name == "first":
+            second_started.wait(10)
+            time.sleep(0.5)  # room for the second to read (no lock) or to wait on the row (lock)
+        return real_now()
+
+    monkeypatch.setattr(reimbursement.timezone, "now", held_now)
+    outcomes: dict[str, str] = {}
+    errors: list[BaseException] = []
+
+    def reviewer(name, decide, **kwargs):
+        try:
+            if name == "second":
+                second_started.set()
+            decide(request_id=filed.pk, user=warranty_admin, **kwargs)
+            outcomes[name] = "decided"
+        except DomainError as exc:
+            outcomes[name] = exc.code
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    first = threading.Thread(
+        name="first",
+        target=reviewer,
+        args=("first", reimbursement_approve),
+        kwargs={"amount": Decimal("100.00")},
+    )
+    second = threading.Thread(
+        name="second",
+        target=reviewer,
+        args=("second", reimbursement_deny),
+        kwargs={"reason": "Not eligible."},
+    )
+    first.start()
+    time.sleep(0.2)  # the first is inside its transaction, waiting in timezone.now()
+    second.start()
+    for t in (first, second):
+        t.join(30)
+    assert not errors and outcomes == {"first": "decided", "second": "conflict"}
+    filed.refresh_from_db()
+    assert filed.status == "approved" and filed.events.count() == 2  # submitted, and the one decision
