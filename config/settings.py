@@ -188,6 +188,9 @@ AXES_VERBOSE = False
 # Password-reset requests: per client address and per account e-mail (dealers/password_reset.py).
 PASSWORD_RESET_ADDRESS_RATE = env_rate("PASSWORD_RESET_ADDRESS_RATE", "5/hour")
 PASSWORD_RESET_ACCOUNT_RATE = env_rate("PASSWORD_RESET_ACCOUNT_RATE", "3/hour")
+# Owner reimbursement submissions: per client address and per VIN (repairs/reimbursement_throttle.py).
+REIMBURSEMENT_ADDRESS_RATE = env_rate("REIMBURSEMENT_ADDRESS_RATE", "5/hour")
+REIMBURSEMENT_VIN_RATE = env_rate("REIMBURSEMENT_VIN_RATE", "3/day")
 
 # Session storage: the default fallback storage builds a cookie signer on every request,
 # the public API's hot path included; sessions are read lazily, only where messages are.
@@ -235,6 +238,8 @@ FILE_UPLOAD_HANDLERS = [
 # Ten times ALE's list with owners is about 140 MB; anything far beyond is a wrong file.
 VIN_IMPORT_MAX_UPLOAD_MB = env_int("VIN_IMPORT_MAX_UPLOAD_MB", 512, minimum=1)
 INVENTORY_MAX_UPLOAD_MB = env_int("INVENTORY_MAX_UPLOAD_MB", 5, minimum=1)
+# Owner reimbursement receipts (PDF, JPEG or PNG) on the public form (repairs/reimbursement_views.py).
+REIMBURSEMENT_MAX_UPLOAD_MB = env_int("REIMBURSEMENT_MAX_UPLOAD_MB", 10, minimum=1)
 # Uploaded affected-VIN lists carry owners' names and addresses: deleted this many days
 # after their import by the daily beat job below; the import's summary and rejects stay.
 VIN_IMPORT_RETENTION_DAYS = env_int("VIN_IMPORT_RETENTION_DAYS", 30, minimum=1)

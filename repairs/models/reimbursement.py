@@ -22,6 +22,11 @@ class ReimbursementRequest(models.Model):
         APPROVED = "approved", "Approved"
         DENIED = "denied", "Denied"
 
+    # A VIN has at most one of these per campaign: a new request is taken only after a denial.
+    OPEN_STATUSES = (Status.SUBMITTED, Status.MORE_INFO, Status.APPROVED)
+    # What the warranty administrator may still decide.
+    UNDECIDED_STATUSES = (Status.SUBMITTED, Status.MORE_INFO)
+
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="reimbursements")
     vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="reimbursements")
     owner_name = models.CharField(max_length=120)
@@ -62,11 +67,23 @@ class ReimbursementRequest(models.Model):
                 condition=~Q(status__in=["denied", "more_info"]) | ~Q(decision_reason=""),
                 name="reimbursement_denial_has_reason",
             ),
+            # Two clicks, or two tabs, never file two requests for one repair; a denied owner
+            # may ask again (a new request), an approved or pending one may not.
+            models.UniqueConstraint(
+                fields=["vehicle", "campaign"],
+                condition=Q(status__in=["submitted", "more_info", "approved"]),
+                name="reimbursement_one_open_per_vin",
+            ),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"], name="reimbursement_by_status")]
 
     def __str__(self) -> str:
-        return f"Reimbursement {self.pk} ({self.vehicle_id})"
+        return f"Reimbursement {self.reference} ({self.vehicle_id})"
+
+    @property
+    def reference(self) -> str:
+        """The number the owner quotes: shown on the confirmation page and in every letter."""
+        return f"R-{self.pk:06d}" if self.pk else "R-new"
 
 
 class ReimbursementEvent(models.Model):
