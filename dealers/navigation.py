@@ -37,6 +37,13 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("Campaigns", "campaign-list", "campaign.view_campaign", "megaphone", section="/campaigns/"),
     NavEntry("Inventory", "inventory-list", "dealers.view_inventoryunit", "car-front", section="/inventory/"),
     NavEntry("Held units", "inventory-held", "dealers.view_inventoryunit", "sign-stop"),
+    NavEntry(
+        "Repair orders",
+        "repair-order-list",
+        "repairs.view_repairorder",
+        "wrench-adjustable",
+        section="/repair-orders/",
+    ),
     NavEntry("Admin", "admin:index", STAFF, "gear", section="/admin/"),
 )
 
