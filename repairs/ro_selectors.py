@@ -75,6 +75,16 @@ class EntryActions:
     may_set_unreachable: bool
     may_undo: bool
 
+    @property
+    def has_forms(self) -> bool:
+        status = self.entry.status
+        still_to_do = status in (AffectedVehicle.Status.OPEN, AffectedVehicle.Status.UNREACHABLE)
+        return (
+            (still_to_do and self.may_record)
+            or (status == AffectedVehicle.Status.OPEN and self.may_set_unreachable)
+            or (status != AffectedVehicle.Status.OPEN and self.may_undo)
+        )
+
 
 @dataclass(frozen=True)
 class RepairHistory:
@@ -141,12 +151,18 @@ def vehicle_repair_history(*, vin: str, user) -> RepairHistory:
             .select_related("campaign", "vehicle__servicing__dealer")
             .order_by("campaign__code")
         )
-        for entry in entries:
-            history.entries.append(EntryActions(entry, *outcome_permissions(user=user, entry=entry)))
         if entries:
             history.outcomes.extend(
                 OutcomeChange.objects.filter(entry__in=[e.pk for e in entries])
                 .select_related("entry__campaign", "by", "other_dealer", "repair_order")
                 .order_by("-at", "-pk")
             )
+        # A remedy recorded by a completed RO is not undone here (repairs.outcomes): no undo form.
+        latest_kind: dict[int, str] = {}
+        for change in history.outcomes:
+            latest_kind.setdefault(change.entry_id, change.kind)
+        for entry in entries:
+            may_record, may_set, may_undo = outcome_permissions(user=user, entry=entry)
+            by_ro = latest_kind.get(entry.pk) == OutcomeChange.Kind.REMEDIED
+            history.entries.append(EntryActions(entry, may_record, may_set, may_undo and not by_ro))
     return history
