@@ -56,7 +56,7 @@ def test_the_list_costs_the_same_queries_at_two_sizes(
 
 
 def test_the_tabs_show_one_state_each_and_export(ready, dealer_a, service_manager_a, client_for):
-    first, second = open_ros(ready, dealer_a, service_manager_a, 2)
+    first, _ = open_ros(ready, dealer_a, service_manager_a, 2)
     complete(first, service_manager_a)
     client = client_for(service_manager_a)
     open_page = client.get(reverse("repair-order-list")).content.decode()
