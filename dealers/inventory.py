@@ -302,3 +302,64 @@ def inventory_recheck(*, campaign_id: int | None = None, vins: Iterable[str] | N
             for row in per_dealer
         )
     return RecheckResult(flagged=flagged, cleared=len(cleared_rows), notices=len(notices))
+
+
+def inventory_recheck_vins(*, vins: Iterable[str], user=None, note: str = "") -> RecheckResult:
+    """The stop-sale re-check for the few VINs a service just moved (a remedy, an outcome, an undo).
+
+    Runs in the caller's transaction, so the release is committed with the remedy that
+    caused it. The units are locked and the VINs' open campaigns read live; each flag or
+    release is an event naming who and why (``note``: the RO or outcome). Unlike
+    ``inventory_recheck`` it skips the list-statistics refresh: a handful of VINs is an
+    index look-up, and ANALYZE's table lock would serialise every completion.
+    """
+    vins = list(dict.fromkeys(vins))
+    with transaction.atomic():
+        units = list(InventoryUnit.objects.select_for_update().filter(status=IN_STOCK, vin__in=vins))
+        if not units:
+            return RecheckResult(flagged=0, cleared=0, notices=0)
+        campaigns = open_campaigns_by_vin(vins=vins)
+        now = timezone.now()
+        events: list[InventoryEvent] = []
+        newly_held: dict[int, int] = {}
+        cleared = 0
+        for unit in units:
+            open_now = campaigns.get(unit.vin, [])
+            codes = ", ".join(c.code for c in open_now)
+            if open_now and not unit.stop_sale:
+                unit.stop_sale, unit.stop_sale_since = True, now
+                events.append(
+                    InventoryEvent(
+                        unit=unit,
+                        kind=Kind.FLAGGED,
+                        by=user,
+                        note=f"{stop_sale_reason(open_now)} {note}".strip(),
+                    )
+                )
+                newly_held[unit.dealer_id] = newly_held.get(unit.dealer_id, 0) + 1
+            elif not open_now and unit.stop_sale:
+                events.append(
+                    InventoryEvent(
+                        unit=unit,
+                        kind=Kind.CLEARED,
+                        by=user,
+                        note=f"No open recall left ({unit.stop_sale_campaigns} closed). {note}".strip(),
+                    )
+                )
+                unit.stop_sale, unit.stop_sale_since = False, None
+                cleared += 1
+            elif unit.stop_sale_campaigns == codes:
+                continue
+            unit.stop_sale_campaigns = codes
+            unit.save(update_fields=["stop_sale", "stop_sale_since", "stop_sale_campaigns"])
+        InventoryEvent.objects.bulk_create(events)
+        notices = DealerNotice.objects.bulk_create(
+            DealerNotice(
+                dealer_id=dealer_id,
+                kind=DealerNotice.Kind.STOP_SALE,
+                message=_notice_message(count, "open recall"),
+                link=reverse("inventory-held"),
+            )
+            for dealer_id, count in newly_held.items()
+        )
+    return RecheckResult(flagged=sum(newly_held.values()), cleared=cleared, notices=len(notices))

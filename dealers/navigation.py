@@ -38,6 +38,13 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("Inventory", "inventory-list", "dealers.view_inventoryunit", "car-front", section="/inventory/"),
     NavEntry("Held units", "inventory-held", "dealers.view_inventoryunit", "sign-stop"),
     NavEntry(
+        "Repair orders",
+        "repair-order-list",
+        "repairs.view_repairorder",
+        "wrench-adjustable",
+        section="/repair-orders/",
+    ),
+    NavEntry(
         "Reimbursements",
         "reimbursement-review",
         "repairs.view_reimbursementrequest",

@@ -9,7 +9,9 @@ page is sent ``Cache-Control: no-store`` (``dealers.owner_data``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from campaign import vin as vinlib
 from campaign.models import Vehicle
@@ -51,8 +53,9 @@ class VehicleRecord:
     servicing_dealer: Dealer | None
     owner_visible: bool
     inventory: list[InventoryUnit] = field(default_factory=list)
-    # Repair orders arrive with the repairs app (a later issue); the record shows the section empty.
-    repairs: list = field(default_factory=list)
+    # The repairs app's part of the record (appointments, ROs, claims, outcomes): see
+    # ``repair_history_source``; None when no later app provides it.
+    repairs: Any = None
 
     @property
     def vin(self) -> str:
@@ -84,6 +87,11 @@ class VehicleRecord:
         return bool(self.vehicle and self.vehicle.has_owner)
 
 
+# dealers may not import repairs (apps depend one way): the repairs app sets this at start-up
+# (``RepairsConfig.ready``) to its selector ``vehicle_repair_history(*, vin, user)``.
+repair_history_source: Callable[..., Any] | None = None
+
+
 def owner_data_visible(*, user, dealer: Dealer | None) -> bool:
     """Owner details of a vehicle serviced by ``dealer``: permission and scope, both."""
     if dealer is None or not user.has_perm(OWNER_DATA_PERM):
@@ -99,7 +107,8 @@ def vehicle_record_get(*, user, vin: str, context: str = "vehicle record") -> Ve
 
     Queries: the campaigns with this VIN's entries (vin_lookup), the vehicle with its
     servicing dealer, the user's own inventory units with the VIN (if they keep
-    inventory), and one insert into the owner-data log when owner details are shown.
+    inventory), the repairs app's history (``vehicle_repair_history``), and one insert into the
+    owner-data log when owner details are shown.
     """
     lookup = vin_lookup(vin=vin_from_input(vin))
     vehicle = Vehicle.objects.select_related("servicing__dealer__region").filter(vin=lookup.vin).first()
@@ -113,6 +122,12 @@ def vehicle_record_get(*, user, vin: str, context: str = "vehicle record") -> Ve
         inventory = list(
             inventory_units_for_user(user=user).filter(vin=lookup.vin).order_by("-received_on")[:10]
         )
+    repairs = repair_history_source(vin=lookup.vin, user=user) if repair_history_source else None
     return VehicleRecord(
-        lookup=lookup, vehicle=vehicle, servicing_dealer=dealer, owner_visible=visible, inventory=inventory
+        lookup=lookup,
+        vehicle=vehicle,
+        servicing_dealer=dealer,
+        owner_visible=visible,
+        inventory=inventory,
+        repairs=repairs,
     )

@@ -236,12 +236,18 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
 @pytest.mark.parametrize(
     ("persona", "entries"),
     [
-        ("service_manager_a", ["Home", "Vehicle record", "Campaigns"]),
-        ("parts_manager_a", ["Home", "Vehicle record", "Campaigns"]),
+        ("service_manager_a", ["Home", "Vehicle record", "Campaigns", "Repair orders"]),
+        ("parts_manager_a", ["Home", "Vehicle record", "Campaigns", "Repair orders"]),
         ("preowned_manager_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
-        ("principal_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
-        ("regional_west", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
-        ("campaign_admin", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
+        ("principal_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units", "Repair orders"]),
+        (
+            "regional_west",
+            ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units", "Repair orders"],
+        ),
+        (
+            "campaign_admin",
+            ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units", "Repair orders"],
+        ),
     ],
 )
 def test_navigation_is_built_from_permissions(request, persona, entries):
