@@ -33,3 +33,6 @@ urlpatterns = [
 
 # No media URL, in any mode: uploaded owner lists and documents are served only by views
 # that check who is asking (e.g. campaign-document-download).
+
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"
