@@ -37,6 +37,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("Campaigns", "campaign-list", "campaign.view_campaign", "megaphone", section="/campaigns/"),
     NavEntry("Inventory", "inventory-list", "dealers.view_inventoryunit", "car-front", section="/inventory/"),
     NavEntry("Held units", "inventory-held", "dealers.view_inventoryunit", "sign-stop"),
+    NavEntry("Dealer settings", "dealer-settings", "dealers.view_dealer_settings", "sliders"),
     NavEntry("Admin", "admin:index", STAFF, "gear", section="/admin/"),
 )
 
