@@ -112,5 +112,5 @@ def shop_hours_seed(*, dealers: list[Dealer], stdout: TextIO) -> int:
             )
     ShopHours.objects.bulk_create(rows, batch_size=1000)
     given = len({row.dealer_id for row in rows})
-    stdout.write(f"Shop hours: {given} dealers given a recall week ({len(rows)} weekday rows).\n")
+    stdout.write(f"Shop hours: {given} dealers given a recall week ({len(rows)} rows, Saturdays included).\n")
     return given
