@@ -160,7 +160,9 @@ def test_seed_demo_puts_ale_in_owner_notification_with_a_past_phase_history(ale,
     call_command("seed_demo", "--vehicles", "50", stdout=out)
     ale.refresh_from_db()
     assert ale.phase == "owner_notification"
-    history = list(ale.phase_changes.order_by("changed_at").values_list("from_phase", "to_phase", "changed_at"))
+    history = list(
+        ale.phase_changes.order_by("changed_at").values_list("from_phase", "to_phase", "changed_at")
+    )
     assert [(f, t) for f, t, _ in history] == [
         ("", "preliminary"),
         ("preliminary", "parts_available"),

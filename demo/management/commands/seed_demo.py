@@ -91,4 +91,9 @@ class Command(BaseCommand):
 
         campaign_progress_seed(campaign=campaign, stdout=self.stdout)
         network_seed(stdout=self.stdout, seed=seed)
+        from demo.activity import activity_seed
+
+        activity_started = time.perf_counter()
+        activity_seed(campaign=campaign, seed=seed, stdout=self.stdout)
+        self.stdout.write(f"  (activity took {time.perf_counter() - activity_started:.1f} s)\n")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.perf_counter() - started:.1f} s."))
