@@ -236,10 +236,13 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
 @pytest.mark.parametrize(
     ("persona", "entries"),
     [
-        ("service_manager_a", ["Home", "Vehicle record", "Campaigns"]),
+        ("service_manager_a", ["Home", "Vehicle record", "Campaigns", "Dealer settings"]),
         ("parts_manager_a", ["Home", "Vehicle record", "Campaigns"]),
         ("preowned_manager_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
-        ("principal_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
+        (
+            "principal_a",
+            ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units", "Dealer settings"],
+        ),
         ("regional_west", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
         ("campaign_admin", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
     ],
