@@ -1,9 +1,10 @@
 """Weeks of remedy work in the demo: completed repair orders, their outcomes and claims, and the
 next two weeks of bookings, all dated from today.
 
-Rows are written straight through the models with ``bulk_create`` (the services write one at a
-time, and the full fleet must still seed in under a minute), so this module keeps the states
-the services would leave consistent by construction:
+Rows are written straight into the models' tables through the import's bulk writer (COPY on
+PostgreSQL, executemany on SQLite), with the pks allocated here: the services write one row at a
+time, ``bulk_create`` of these ~430,000 rows took 110 s, and the full fleet must still seed in
+under a minute. So this module keeps the states the services would leave consistent by construction:
 
 - about a quarter of the posted list is remedied nationally, unevenly by dealer (each dealer's
   pace is drawn once); every remedy is a completed RO with its parts and history, an
@@ -19,14 +20,15 @@ Owner reimbursement requests carry an uploaded receipt; the demo leaves them to 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TextIO
 
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -45,28 +47,14 @@ BOOKING_DAYS = 10  # weekdays ahead
 BOOKING_FILL = (0.45, 0.9)  # share of each day's recall hours booked
 TECHNICIANS = ("J. Alvarez", "K. Nguyen", "M. Okafor", "R. Schultz", "T. Brennan", "D. Kim", "L. Moreau")
 CENT = Decimal("0.01")
-BATCH = 2000
 
 
-@contextmanager
-def _dated_as_given(*models: type[Model]) -> Iterator[None]:
-    """Let ``bulk_create`` keep the past dates given for ``auto_now_add`` fields (history rows
-    are stamped "now" by the services; the demo writes weeks of them at once)."""
-    fields = [f for m in models for f in m._meta.concrete_fields if getattr(f, "auto_now_add", False)]
-    for f in fields:
-        f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f in fields:
-            f.auto_now_add = True
-
-
-def _append(model: type[Model], rows: Iterable[dict]) -> None:
+def _append(model: type[Model], rows: Iterable[dict], *, with_pk: bool = False) -> None:
     """Append history and line rows (no pks needed back) through the import's bulk writer: COPY
-    on PostgreSQL, executemany on SQLite, a few times faster than ``bulk_create`` for these
-    ~350,000 rows. Every column is written: a missing value takes its field's default."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    on PostgreSQL, executemany on SQLite, several times faster than ``bulk_create``. Every
+    column is written: a missing value takes its field's default (``auto_now_add`` fields get
+    the past dates given, as history rows dated weeks back must)."""
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
     table = Table(model)
     prepared: dict = {}
 
@@ -84,6 +72,26 @@ def _append(model: type[Model], rows: Iterable[dict]) -> None:
         columns=[table.quote(f.column) for f in fields],
         rows=(tuple(prep(f, row.get(f.attname, defaults[f.attname])) for f in fields) for row in rows),
     )
+
+
+def _append_objects(model: type[Model], objs: list[Model]) -> None:
+    """Rows whose pks ``_pk_counter`` gave (their children point at them): written like ``_append``."""
+    fields = [f.attname for f in model._meta.concrete_fields]
+    _append(model, ({name: getattr(o, name) for name in fields} for o in objs), with_pk=True)
+
+
+def _pk_counter(model: type[Model]) -> Iterator[int]:
+    """Fresh pks for ``model``, after its last; ``_sequences_reset`` then moves PostgreSQL's
+    sequence past them (the seed runs alone, inside one transaction)."""
+    last = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return itertools.count(last + 1)
+
+
+def _sequences_reset(*models: type[Model]) -> None:
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))  # none on SQLite
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
 
 
 def _operations_by_range(campaign: Campaign) -> list[tuple[str, str, int, str, str, RemedyOperation]]:
@@ -180,6 +188,11 @@ def _remedies_and_claims(*, campaign: Campaign, ranges, rng: random.Random) -> d
     total = AffectedVehicle.objects.filter(campaign=campaign).count()
 
     ro_seq: dict[int, int] = defaultdict(int)
+    ro_ids, claim_ids, payment_ids = (
+        _pk_counter(RepairOrder),
+        _pk_counter(WarrantyClaim),
+        _pk_counter(ClaimPayment),
+    )
     remedied = []  # (entry id, vin, dealer, op, completed_on)
     for entry_id, vin, dealer_id in entries:
         if rng.random() >= pace[dealer_id]:
@@ -200,6 +213,7 @@ def _remedies_and_claims(*, campaign: Campaign, ranges, rng: random.Random) -> d
         mileage = rng.randrange(38_000, 140_000)
         orders.append(
             RepairOrder(
+                pk=next(ro_ids),
                 dealer=dealer,
                 ro_number=f"{dealer.code}-{ro_seq[dealer.pk]:05d}",
                 vehicle_id=vin,
@@ -215,8 +229,7 @@ def _remedies_and_claims(*, campaign: Campaign, ranges, rng: random.Random) -> d
                 completed_on=completed_on,
             )
         )
-    with _dated_as_given(RepairOrder):
-        RepairOrder.objects.bulk_create(orders, batch_size=BATCH)
+    _append_objects(RepairOrder, orders)
     for ro, (entry_id, _vin, _dealer, op, completed_on) in zip(orders, remedied, strict=True):
         done_at = dt.datetime.combine(completed_on, dt.time(23, 0), dt.UTC)
         events += [
@@ -274,6 +287,7 @@ def _remedies_and_claims(*, campaign: Campaign, ranges, rng: random.Random) -> d
         rejected = status == Claim.REJECTED
         claims.append(
             WarrantyClaim(
+                pk=next(claim_ids),
                 dealer=dealer,
                 repair_order=ro,
                 vehicle_id=vin,
@@ -305,11 +319,13 @@ def _remedies_and_claims(*, campaign: Campaign, ranges, rng: random.Random) -> d
         run_on = min(run_on, today)
         key = (claim.dealer.pk, run_on)
         if key not in payments:
-            payments[key] = ClaimPayment(dealer=claim.dealer, run_on=run_on, total=Decimal(0))
+            payments[key] = ClaimPayment(
+                pk=next(payment_ids), dealer=claim.dealer, run_on=run_on, total=Decimal(0), created_at=now
+            )
         payments[key].total += claim.total
         claim.payment = payments[key]
-    ClaimPayment.objects.bulk_create(payments.values(), batch_size=BATCH)
-    WarrantyClaim.objects.bulk_create(claims, batch_size=BATCH)
+    _append_objects(ClaimPayment, list(payments.values()))
+    _append_objects(WarrantyClaim, claims)
 
     claim_parts = []
     kit_of = {ro.pk: op for ro, (_e, _v, _d, op, _c) in zip(orders, remedied, strict=True)}
@@ -363,6 +379,7 @@ def _remedies_and_claims(*, campaign: Campaign, ranges, rng: random.Random) -> d
             )
     _append(ClaimPart, claim_parts)
     _append(ClaimEvent, claim_events)
+    _sequences_reset(RepairOrder, WarrantyClaim, ClaimPayment)
     return {"remedied": len(remedied), "share": len(remedied) / (total or 1), "claims": len(claims)}
 
 
@@ -384,6 +401,7 @@ def _bookings(*, campaign: Campaign, ranges, rng: random.Random) -> int:
         if day.weekday() < 5:
             days.append(day)
 
+    day_ids, appointment_ids = _pk_counter(ShopDay), _pk_counter(Appointment)
     shop_days, plans = [], []  # plans: (dealer, vin, op, [(shop day, hours)], start)
     for dealer in Dealer.objects.filter(pk__in=list(hours_of)).order_by("code"):
         tz = zoneinfo.ZoneInfo(dealer.time_zone)
@@ -398,7 +416,9 @@ def _bookings(*, campaign: Campaign, ranges, rng: random.Random) -> int:
             target = (hours.technician_hours * Decimal(str(round(rng.uniform(*BOOKING_FILL), 2)))).quantize(
                 Decimal("0.1")
             )
-            shop_day = ShopDay(dealer=dealer, date=d, capacity_hours=hours.technician_hours, booked_hours=0)
+            shop_day = ShopDay(
+                pk=next(day_ids), dealer=dealer, date=d, capacity_hours=hours.technician_hours, booked_hours=0
+            )
             dealer_days.append((shop_day, target, hours))
         shop_days += [sd for sd, _, _ in dealer_days]
         i = 0
@@ -433,9 +453,11 @@ def _bookings(*, campaign: Campaign, ranges, rng: random.Random) -> int:
                 break
             plans.append((dealer, vin, op, slots, start))
 
-    ShopDay.objects.bulk_create(shop_days, batch_size=BATCH)
+    _append_objects(ShopDay, shop_days)
     appointments = [
         Appointment(
+            pk=next(appointment_ids),
+            created_at=timezone.now(),
             dealer=dealer,
             vehicle_id=vin,
             campaign=campaign,
@@ -447,7 +469,8 @@ def _bookings(*, campaign: Campaign, ranges, rng: random.Random) -> int:
         )
         for dealer, vin, op, _slots, start in plans
     ]
-    Appointment.objects.bulk_create(appointments, batch_size=BATCH)
+    _append_objects(Appointment, appointments)
+    _sequences_reset(ShopDay, Appointment)
     _append(
         AppointmentSlot,
         (

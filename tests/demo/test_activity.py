@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections import defaultdict
 from decimal import Decimal
@@ -94,3 +95,20 @@ def test_a_second_run_writes_nothing(ale, active):
     out = io.StringIO()
     assert not activity_seed(campaign=ale, seed=1, stdout=out)
     assert (RepairOrder.objects.count(), WarrantyClaim.objects.count(), Appointment.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_rows_added_after_the_seed_get_fresh_pks(ale, active):
+    """The seed picked the pks itself; the database's own sequences must have moved past them."""
+    day = ShopDay.objects.order_by("pk").last()
+    later = ShopDay.objects.create(
+        dealer=day.dealer, date=day.date + dt.timedelta(days=30), capacity_hours=day.capacity_hours
+    )
+    assert later.pk > day.pk
+    payment = ClaimPayment.objects.order_by("pk").last()
+    assert (
+        ClaimPayment.objects.create(
+            dealer=payment.dealer, run_on=payment.run_on.replace(year=2030), total=0
+        ).pk
+        > payment.pk
+    )
