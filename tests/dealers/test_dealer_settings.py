@@ -114,3 +114,27 @@ def test_the_manufacturer_sets_the_rates_in_django_admin(campaign_admin, rated):
         Decimal("38.50"),
         "America/Denver",
     )
+
+
+@pytest.mark.django_db
+def test_the_page_costs_the_same_queries_for_one_dealer_or_three(service_manager_a, rated):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dealers.models import Membership
+    from dealers.services import membership_grant
+    from tests.factories import DealerFactory
+
+    client = client_for(service_manager_a)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return len(queries)
+
+    # session, user, user + group permissions (2), the user's memberships (the scope, which the
+    # navigation bar reuses), the dealers
+    assert count() == 6
+    for _ in range(2):
+        membership_grant(user=service_manager_a, role=Membership.Role.SERVICE_MANAGER, dealer=DealerFactory())
+    assert count() == 6
