@@ -23,6 +23,7 @@ from campaign.models import (
     CampaignDocument,
     CampaignPhaseChange,
     CoveredModel,
+    RemedyOperation,
     Vehicle,
     VinImport,
     VinRange,
@@ -70,7 +71,24 @@ class CampaignAdmin(admin.ModelAdmin):
     )
     list_filter = ("phase", "make")
     search_fields = ("code", "title", "nhtsa_number", "component")
-    readonly_fields = ("phase", "affected_list_posted_at", "data_updated_at", "updated_at", "imports")
+    # The remedy's terms come from the definition file, whose loader checks them (the
+    # reimbursement window against 49 CFR 573.13): reload the file to change them.
+    REMEDY_TERMS = (
+        "claim_window_days",
+        "reimbursement_from",
+        "reimbursement_until",
+        "claim_condition",
+        "claim_cause",
+        "claim_correction",
+    )
+    readonly_fields = (
+        "phase",
+        "affected_list_posted_at",
+        "data_updated_at",
+        "updated_at",
+        "imports",
+        *REMEDY_TERMS,
+    )
     inlines = (CoveredModelInline, PhaseChangeInline)
     fieldsets = (
         (
@@ -103,6 +121,7 @@ class CampaignAdmin(admin.ModelAdmin):
             },
         ),
         ("Dealers", {"fields": ("dealer_notice", "media_rule", "qa")}),
+        ("Remedy and claims (from the definition file)", {"fields": REMEDY_TERMS}),
         (
             "Dates and figures",
             {
@@ -145,13 +164,41 @@ class VinRangeInline(admin.TabularInline):
     fields = ("position", "wmi", "vds", "serial_from", "serial_to")
 
 
+class RemedyOperationInline(admin.StackedInline):
+    """The covered model's labor operation and kit, as the definition file's ``repair`` section
+    loaded them: read-only here, since a reload of the file replaces them."""
+
+    model = RemedyOperation
+    extra = 0
+    fields = ("labor_operation", "flat_rate_hours", "kit")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("parts")
+
+    @admin.display(description="Kit")
+    def kit(self, obj: RemedyOperation) -> str:
+        return "; ".join(
+            f"{p.quantity} × {p.part_number} {p.description} (${p.dealer_net_price})" for p in obj.parts.all()
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(CoveredModel)
 class CoveredModelAdmin(admin.ModelAdmin):
     list_display = ("campaign", "position", "model_label", "model_year", "uio")
     list_filter = ("campaign", "model_year")
     search_fields = ("model_label", "campaign__code")
     list_select_related = ("campaign",)
-    inlines = (VinRangeInline,)
+    inlines = (VinRangeInline, RemedyOperationInline)
 
 
 @admin.register(VinRange)

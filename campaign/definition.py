@@ -39,11 +39,28 @@ class RangeDef:
 
 
 @dataclass(frozen=True)
+class RemedyPartDef:
+    part_number: str
+    description: str
+    quantity: int
+    dealer_net_price: Decimal
+
+
+@dataclass(frozen=True)
+class RemedyOperationDef:
+    labor_operation: str
+    flat_rate_hours: Decimal
+    kit: list[RemedyPartDef]
+
+
+@dataclass(frozen=True)
 class CoveredModelDef:
     model_label: str
     model_year: int
     uio: int
     ranges: list[RangeDef]
+    # The labor operation and kit a repair of this model uses; None if the file gives none.
+    remedy: RemedyOperationDef | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +138,25 @@ class _Reader:
             return value
         raise self.fail(path, f"should be a date written YYYY-MM-DD, not {value!r}")
 
+    def decimal(
+        self, container: dict, key: str, path: str, *, places: int, max_digits: int, positive: bool
+    ) -> Decimal:
+        """A number as written (``6.5`` or ``"4.86"``), with at most ``places`` decimals."""
+        value = self.get(container, key, path)
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise self.fail(path, f"should be a number, not {value!r}")
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise self.fail(path, f"{value!r} is not a number") from None
+        if not number.is_finite() or number.as_tuple().exponent < -places:
+            raise self.fail(path, f"{value!r} should have at most {places} decimal places")
+        if number < 0 or (positive and number == 0):
+            raise self.fail(path, f"should be {'more than' if positive else 'at least'} 0, not {value!r}")
+        if number >= Decimal(10) ** (max_digits - places):
+            raise self.fail(path, f"{value!r} is too large")
+        return number
+
 
 def parse(text: str) -> CampaignDef:
     data, lines = _compose(text)
@@ -196,6 +232,8 @@ def parse(text: str) -> CampaignDef:
         "qa": qa_items,
     }
 
+    operations = _repair_read(r, data, fields)
+
     table = r.get(data, "vin_table", "vin_table")
     if not isinstance(table, list) or not table:
         raise r.fail("vin_table", "should be a non-empty list of covered models")
@@ -228,12 +266,109 @@ def parse(text: str) -> CampaignDef:
             if low > high:
                 raise r.fail(f"{rpath}.serial", f"starts at {low}, after its end {high}")
             ranges.append(RangeDef(wmi=wmi, vds=vds, serial_from=low, serial_to=high))
+        remedy_name = r.text(row, "remedy", f"{base}.remedy", required=False)
+        if remedy_name and remedy_name not in operations:
+            known = ", ".join(operations) or "none: the file has no repair.operations"
+            raise r.fail(
+                f"{base}.remedy", f"{remedy_name!r} is not a labor operation of repair.operations ({known})"
+            )
         covered.append(
             CoveredModelDef(
                 model_label=r.text(row, "model", f"{base}.model", max_length=40),
                 model_year=year,
                 uio=r.integer(row, "uio", f"{base}.uio"),
                 ranges=ranges,
+                remedy=operations[remedy_name] if remedy_name else None,
             )
         )
     return CampaignDef(code=code, fields=fields, covered_models=covered)
+
+
+# 49 CFR 573.13: owners are reimbursed for repairs up to at least 10 days after the last letter.
+REIMBURSEMENT_AFTER_LAST_LETTER = dt.timedelta(days=10)
+
+
+def _repair_read(r: _Reader, data: dict, fields: dict[str, Any]) -> dict[str, RemedyOperationDef]:
+    """The ``repair`` section: claim and reimbursement terms into ``fields``; the labor
+    operations by name, for the VIN table's lines to refer to. A file without one has no remedy."""
+    repair = r.get(data, "repair", "repair", required=False) or {}
+    if not isinstance(repair, dict):
+        raise r.fail(
+            "repair", "should be a mapping (claim_window_days, reimbursement_window, claim, operations)"
+        )
+    window_days = r.integer(repair, "claim_window_days", "repair.claim_window_days", required=False)
+    if window_days is not None and not 1 <= window_days <= 3650:
+        raise r.fail("repair.claim_window_days", f"should be between 1 and 3650 days, not {window_days}")
+    window = r.get(repair, "reimbursement_window", "repair.reimbursement_window", required=False) or {}
+    base = "repair.reimbursement_window"
+    starts = r.date(window, "from", f"{base}.from", required=bool(window))
+    ends = r.date(window, "until", f"{base}.until", required=bool(window))
+    if starts and ends and ends < starts:
+        raise r.fail(f"{base}.until", f"{ends} is before the window's start {starts}")
+    last_letter = r.date(window, "last_owner_letter", f"{base}.last_owner_letter", required=False)
+    first_letter = fields["owner_notification_started_on"]
+    latest_letter = max((d for d in (last_letter, first_letter) if d), default=None)
+    if ends and latest_letter and ends < latest_letter + REIMBURSEMENT_AFTER_LAST_LETTER:
+        raise r.fail(
+            f"{base}.until",
+            f"{ends} is less than 10 days after the last owner letter ({latest_letter}); "
+            "49 CFR 573.13 asks for at least "
+            f"{latest_letter + REIMBURSEMENT_AFTER_LAST_LETTER}",
+        )
+    claim = r.get(repair, "claim", "repair.claim", required=False) or {}
+    fields |= {
+        "claim_window_days": window_days,
+        "reimbursement_from": starts,
+        "reimbursement_until": ends,
+        "claim_condition": r.text(claim, "condition", "repair.claim.condition", required=False),
+        "claim_cause": r.text(claim, "cause", "repair.claim.cause", required=False),
+        "claim_correction": r.text(claim, "correction", "repair.claim.correction", required=False),
+    }
+
+    raw = r.get(repair, "operations", "repair.operations", required=False) or {}
+    if not isinstance(raw, dict):
+        raise r.fail(
+            "repair.operations",
+            "should be a mapping of operation names to {labor_operation, flat_rate_hours, kit}",
+        )
+    operations = {}
+    for name, op in raw.items():
+        path = f"repair.operations.{name}"
+        kit_raw = r.get(op, "kit", f"{path}.kit")
+        if not isinstance(kit_raw, list) or not kit_raw:
+            raise r.fail(
+                f"{path}.kit",
+                "should be a non-empty list of {part_number, description, quantity, dealer_net_price}",
+            )
+        kit: list[RemedyPartDef] = []
+        for i, line in enumerate(kit_raw):
+            lpath = f"{path}.kit[{i}]"
+            part_number = r.text(line, "part_number", f"{lpath}.part_number", max_length=20).upper()
+            if any(p.part_number == part_number for p in kit):
+                raise r.fail(f"{lpath}.part_number", f"{part_number} is already a line of this kit")
+            quantity = r.integer(line, "quantity", f"{lpath}.quantity")
+            if quantity == 0:
+                raise r.fail(f"{lpath}.quantity", "should be at least 1")
+            kit.append(
+                RemedyPartDef(
+                    part_number=part_number,
+                    description=r.text(line, "description", f"{lpath}.description", max_length=120),
+                    quantity=quantity,
+                    dealer_net_price=r.decimal(
+                        line,
+                        "dealer_net_price",
+                        f"{lpath}.dealer_net_price",
+                        places=2,
+                        max_digits=10,
+                        positive=False,
+                    ),
+                )
+            )
+        operations[str(name)] = RemedyOperationDef(
+            labor_operation=r.text(op, "labor_operation", f"{path}.labor_operation", max_length=12).upper(),
+            flat_rate_hours=r.decimal(
+                op, "flat_rate_hours", f"{path}.flat_rate_hours", places=1, max_digits=5, positive=True
+            ),
+            kit=kit,
+        )
+    return operations

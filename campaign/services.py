@@ -7,12 +7,23 @@ from django.utils import timezone
 
 from campaign.definition import CampaignDef
 from campaign.errors import DomainError
-from campaign.models import Campaign, CampaignPhaseChange, CoveredModel, VinRange
+from campaign.models import (
+    Campaign,
+    CampaignPhaseChange,
+    CoveredModel,
+    RemedyOperation,
+    RemedyPart,
+    VinRange,
+)
 
 
 @transaction.atomic
 def campaign_load(*, definition: CampaignDef) -> Campaign:
-    """Create or update a campaign and replace its VIN table; all or nothing.
+    """Create or update a campaign and replace its VIN table and remedy; all or nothing.
+
+    The covered models are recreated, and their labor operations and kits with them (they
+    cascade from the covered model; nothing else points at them: a repair order copies its
+    parts, so a reloaded kit never rewrites past repairs).
 
     Live models only: migration 0002 carries its own frozen copy of this for ALE.
     """
@@ -52,6 +63,22 @@ def campaign_load(*, definition: CampaignDef) -> Campaign:
             )
             for i, r in enumerate(cm.ranges, start=1)
         )
+        if cm.remedy is not None:
+            operation = RemedyOperation.objects.create(
+                covered_model=row,
+                labor_operation=cm.remedy.labor_operation,
+                flat_rate_hours=cm.remedy.flat_rate_hours,
+            )
+            RemedyPart.objects.bulk_create(
+                RemedyPart(
+                    operation=operation,
+                    part_number=part.part_number,
+                    description=part.description,
+                    quantity=part.quantity,
+                    dealer_net_price=part.dealer_net_price,
+                )
+                for part in cm.remedy.kit
+            )
     return campaign
 
 

@@ -8,6 +8,7 @@ here is by Django permission only, as campaign data is the same for every dealer
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import django_tables2 as tables
@@ -24,6 +25,7 @@ from django_tables2 import RequestConfig
 
 from campaign.http_errors import form_call
 from campaign.models import AffectedVehicle, Campaign, CampaignDocument, CoveredModel, VinRange
+from campaign.remedy import remedy_operations
 from campaign.services import campaign_document_add, campaign_phase_advance
 from campaign.staff_forms import CampaignDocumentForm, PhaseAdvanceForm
 
@@ -126,6 +128,10 @@ def _detail_context(request: HttpRequest, campaign: Campaign, **forms) -> dict:
         )
     return {
         "campaign": campaign,
+        "remedy_rows": [
+            (op, sum((p.quantity * p.dealer_net_price for p in op.parts.all()), Decimal(0)))
+            for op in remedy_operations(campaign=campaign)
+        ],
         "letter": letter_blocks(campaign.dealer_notice),
         "phase_changes": list(
             campaign.phase_changes.select_related("changed_by").order_by("-changed_at", "-pk")

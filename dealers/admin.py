@@ -8,6 +8,7 @@ delivered on the inventory pages, whose services flag stop-sale and record event
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -17,6 +18,7 @@ from rest_framework.authtoken.models import TokenProxy
 
 from campaign.admin import VehicleVinColumn
 from campaign.admin_history import HistoryAdmin, HistoryInline
+from dealers.dealer_settings import US_TIME_ZONES
 from dealers.models import (
     Dealer,
     DealerNotice,
@@ -40,11 +42,54 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Dealer)
 class DealerAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "city", "state", "region", "phone", "active")
+    """The manufacturer sets each dealer's warranty claim rates here (the dealer only sees them,
+    on its settings page); the time zone is the dealer's, set here too when a dealer asks."""
+
+    list_display = (
+        "code",
+        "name",
+        "city",
+        "state",
+        "region",
+        "phone",
+        "active",
+        "warranty_labor_rate",
+        "parts_allowance_percent",
+    )
     list_filter = ("region", "active", "state")
     search_fields = ("code", "name", "city", "postal_code")
     list_select_related = ("region",)
     ordering = ("code",)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "code",
+                    "name",
+                    "address1",
+                    "city",
+                    "state",
+                    "postal_code",
+                    "phone",
+                    "region",
+                    "latitude",
+                    "longitude",
+                    "active",
+                    "time_zone",
+                )
+            },
+        ),
+        (
+            "Warranty claim rates (set by the manufacturer)",
+            {"fields": ("warranty_labor_rate", "parts_allowance_percent")},
+        ),
+    )
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "time_zone":
+            return forms.ChoiceField(choices=US_TIME_ZONES, label="Time zone", initial=db_field.default)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class MembershipInline(admin.TabularInline):

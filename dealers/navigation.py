@@ -51,6 +51,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         "receipt",
         section="/reimbursement/review/",
     ),
+    NavEntry("Dealer settings", "dealer-settings", "dealers.view_dealer_settings", "sliders"),
     NavEntry("Admin", "admin:index", STAFF, "gear", section="/admin/"),
 )
 

@@ -45,6 +45,8 @@ repairs.record_outcome (elsewhere, not needed)      x
 repairs.set_unreachable                                                     x       x
 repairs.undo_outcome                                x                       x       x
 repairs.view/review_reimbursementrequest                                                   x
+dealers.view_dealer_settings               x        x
+dealers.change_dealer_time_zone                     x
 
 Notes on the choices:
 - Any dealer role may check any VIN's eligibility (owners walk into any dealer), but
@@ -69,6 +71,13 @@ Role = Membership.Role
 CUSTOM_PERMISSIONS: tuple[tuple[str, str, str, str], ...] = (
     ("dealers", "servicingdealer", "view_owner_data", "Can view vehicle owner name and contact details"),
     ("campaign", "campaign", "change_campaign_phase", "Can move a campaign to another phase"),
+    (
+        "dealers",
+        "dealer",
+        "view_dealer_settings",
+        "Can view the dealer's settings page (time zone, claim rates)",
+    ),
+    ("dealers", "dealer", "change_dealer_time_zone", "Can set the dealer's time zone"),
 )
 
 _EVERY_DEALER_ROLE = (
@@ -105,11 +114,28 @@ _SERVICE_WRITE = (
     "repairs.record_outcome",
     "repairs.undo_outcome",
 )
+# The dealer settings page (dealers.settings_views): the principal reads it, the service manager sets the zone.
+_DEALER_SETTINGS_READ = ("dealers.view_dealer_settings",)
+_DEALER_SETTINGS_WRITE = ("dealers.view_dealer_settings", "dealers.change_dealer_time_zone")
 _INVENTORY_WRITE = ("dealers.add_inventoryunit", "dealers.change_inventoryunit")
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    Role.DEALER_PRINCIPAL: (*_EVERY_DEALER_ROLE, *_SERVICE, *_INVENTORY_READ, *_REPAIRS_READ, *_SHOP_READ),
-    Role.SERVICE_MANAGER: (*_EVERY_DEALER_ROLE, *_SERVICE, *_REPAIRS_READ, *_SHOP_READ, *_SERVICE_WRITE),
+    Role.DEALER_PRINCIPAL: (
+        *_EVERY_DEALER_ROLE,
+        *_SERVICE,
+        *_INVENTORY_READ,
+        *_REPAIRS_READ,
+        *_SHOP_READ,
+        *_DEALER_SETTINGS_READ,
+    ),
+    Role.SERVICE_MANAGER: (
+        *_EVERY_DEALER_ROLE,
+        *_SERVICE,
+        *_REPAIRS_READ,
+        *_SHOP_READ,
+        *_SERVICE_WRITE,
+        *_DEALER_SETTINGS_WRITE,
+    ),
     Role.PARTS_MANAGER: (*_EVERY_DEALER_ROLE, "repairs.view_appointment", "repairs.view_repairorder"),
     Role.PREOWNED_MANAGER: (*_EVERY_DEALER_ROLE, *_INVENTORY_READ, *_INVENTORY_WRITE),
     Role.REGIONAL_STAFF: (
@@ -168,6 +194,9 @@ ADMIN_EXCLUDED = (
     "dealers.add_ownerdataaccess",
     "dealers.change_ownerdataaccess",
     "dealers.delete_ownerdataaccess",
+    # The dealer settings page is the dealer's; administrators set rates and zones in Django admin.
+    "dealers.view_dealer_settings",
+    "dealers.change_dealer_time_zone",
 )
 
 

@@ -23,32 +23,16 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TextIO
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from campaign.bulk_write import Table, copy_rows, db_value, raw_cursor
 from campaign.models import Vehicle
-from dealers.models import Dealer, Membership, Region, ServicingDealer
-from dealers.services import membership_grant
-
-Role = Membership.Role
+from dealers.models import Dealer, Region, ServicingDealer
+from demo.dealer_terms import dealer_terms, shop_hours_seed
+from demo.users import DEMO_PASSWORD, demo_users_ensure, home_dealer, other_region_dealer
 
 DEALER_COUNT = 230
-# The password of every demo user, quoted in the README; the demo is not for real data.
-DEMO_PASSWORD = "recall-demo-2010"
-# (username, role, first name, last name): one user per role, all at or above one dealer.
-DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
-    ("principal", Role.DEALER_PRINCIPAL, "Dana", "Principal"),
-    ("service", Role.SERVICE_MANAGER, "Sam", "Service"),
-    ("parts", Role.PARTS_MANAGER, "Pat", "Parts"),
-    ("preowned", Role.PREOWNED_MANAGER, "Piper", "Preowned"),
-    ("regional", Role.REGIONAL_STAFF, "Riley", "Regional"),
-    ("admin", Role.CAMPAIGN_ADMIN, "Alex", "Admin"),
-)
-
 # The manufacturer's sales areas: (code, name, first digit of dealer codes, states).
 REGIONS: tuple[tuple[str, str, str, frozenset[str]], ...] = (
     (
@@ -215,6 +199,7 @@ def _dealers_ensure(*, seed: int, stdout: TextIO) -> list[Dealer]:
                 region=regions[p.region_code],
                 latitude=p.place.lat,
                 longitude=p.place.lon,
+                **dealer_terms(code=p.code, state=p.place.state),
             )
         )
     Dealer.objects.bulk_create(new)
@@ -330,51 +315,8 @@ def servicing_assign(*, dealers: list[Dealer], stdout: TextIO) -> int:
     return len(unassigned)
 
 
-def _home_dealer(dealers: list[Dealer]) -> Dealer:
-    """The demo staff's dealer: the Western Area dealer servicing the most vehicles (a busy service desk)."""
-    west = [d.pk for d in dealers if d.region.code == "WEST"] or [d.pk for d in dealers]
-    top = (
-        ServicingDealer.objects.filter(dealer_id__in=west)
-        .values("dealer_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "dealer__code")
-        .first()
-    )
-    pk = top["dealer_id"] if top else min(west)
-    return next(d for d in dealers if d.pk == pk)
-
-
-def demo_users_ensure(*, dealer: Dealer) -> list[tuple[str, str, str]]:
-    """One user per role, all working at or above ``dealer``; returns (username, role, scope) rows."""
-    User = get_user_model()
-    # One hash for the shared password: PBKDF2 takes half a second a time, on purpose.
-    encoded = make_password(DEMO_PASSWORD)
-    table = []
-    for username, role, first, last in DEMO_USERS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={"first_name": first, "last_name": last, "email": f"{username}@demo.example.com"},
-        )
-        if created:
-            user.password = encoded
-            # The campaign administrator runs Django admin (its group carries the model permissions).
-            user.is_staff = role == Role.CAMPAIGN_ADMIN
-            user.save()
-        if role in Membership.DEALER_ROLES:
-            membership_grant(user=user, role=role, dealer=dealer)
-            scope = f"{dealer.name} ({dealer.code})"
-        elif role == Role.REGIONAL_STAFF:
-            membership_grant(user=user, role=role, region=dealer.region)
-            scope = dealer.region.name
-        else:
-            membership_grant(user=user, role=role)
-            scope = "national"
-        table.append((username, Role(role).label, scope))
-    return table
-
-
 def network_seed(*, stdout: TextIO, seed: int) -> None:
-    """Regions, dealers, servicing dealers for every vehicle, demo users, then pre-owned inventory."""
+    """Regions, dealers, servicing dealers for every vehicle, shop hours, demo users, then pre-owned inventory."""
     from demo.inventory import inventory_seed
 
     started = time.perf_counter()
@@ -382,8 +324,9 @@ def network_seed(*, stdout: TextIO, seed: int) -> None:
     assigned_started = time.perf_counter()
     servicing_assign(dealers=dealers, stdout=stdout)
     stdout.write(f"  (assignment took {time.perf_counter() - assigned_started:.1f} s)\n")
-    home = _home_dealer(dealers)
-    users = demo_users_ensure(dealer=home)
+    shop_hours_seed(dealers=dealers, stdout=stdout)
+    home = home_dealer(dealers)
+    users = demo_users_ensure(dealer=home, other_dealer=other_region_dealer(dealers, home=home))
     inventory_seed(stdout=stdout, seed=seed)
     stdout.write(f"Dealer network ready in {time.perf_counter() - started:.1f} s.\n\n")
     stdout.write(f"Demo users (password for all: {DEMO_PASSWORD})\n")

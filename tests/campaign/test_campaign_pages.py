@@ -78,8 +78,9 @@ def test_the_detail_page_costs_a_fixed_number_of_queries(
 ):
     client = client_for(service_manager_a)
     # session, user, user + group permissions (2), campaign, covered models, their ranges,
-    # list counts, phase history, documents, the user's memberships (the navigation bar)
-    with django_assert_num_queries(11):
+    # list counts, the remedy's operations and their kits (2), phase history, documents, the
+    # user's memberships (the navigation bar)
+    with django_assert_num_queries(13):
         client.get(DETAIL)
     for i in range(5):
         doc = CampaignDocument(campaign=ale, kind="technical", title=f"TI {i}", uploaded_by=campaign_admin)
@@ -87,7 +88,7 @@ def test_the_detail_page_costs_a_fixed_number_of_queries(
         CampaignPhaseChange.objects.create(
             campaign=ale, from_phase="preliminary", to_phase="parts_available", changed_by=campaign_admin
         )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         client.get(DETAIL)
 
 

@@ -73,7 +73,7 @@ def test_updates_an_existing_campaign_but_not_its_phase(ale, tmp_path):
     [
         (
             ('vds: BE96S, serial: "0007930-0028367"', 'vds: BE96, serial: "0007930-0028367"'),
-            r"line 48, vin_table\[0\]\.ranges\[0\]\.vds: 'BE96' is not a 5-character VDS",
+            r"line 49, vin_table\[0\]\.ranges\[0\]\.vds: 'BE96' is not a 5-character VDS",
         ),
         (
             ("dir_filed: 2010-07-06", "dir_filed: July 6"),

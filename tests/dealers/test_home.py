@@ -236,10 +236,21 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
 @pytest.mark.parametrize(
     ("persona", "entries"),
     [
-        ("service_manager_a", ["Home", "Vehicle record", "Campaigns", "Repair orders"]),
+        ("service_manager_a", ["Home", "Vehicle record", "Campaigns", "Repair orders", "Dealer settings"]),
         ("parts_manager_a", ["Home", "Vehicle record", "Campaigns", "Repair orders"]),
         ("preowned_manager_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
-        ("principal_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units", "Repair orders"]),
+        (
+            "principal_a",
+            [
+                "Home",
+                "Vehicle record",
+                "Campaigns",
+                "Inventory",
+                "Held units",
+                "Repair orders",
+                "Dealer settings",
+            ],
+        ),
         (
             "regional_west",
             ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units", "Repair orders"],

@@ -150,3 +150,27 @@ class TestSeedDemoCommand:
         with pytest.raises(CommandError, match="fit in UIO proportions"):
             call_command("seed_demo", "--vehicles", "500000", stdout=StringIO())
         assert not AffectedVehicle.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_puts_ale_in_owner_notification_with_a_past_phase_history(ale, network_calls):
+    from django.utils import timezone
+
+    out = StringIO()
+    call_command("seed_demo", "--vehicles", "50", stdout=out)
+    ale.refresh_from_db()
+    assert ale.phase == "owner_notification"
+    history = list(
+        ale.phase_changes.order_by("changed_at").values_list("from_phase", "to_phase", "changed_at")
+    )
+    assert [(f, t) for f, t, _ in history] == [
+        ("", "preliminary"),
+        ("preliminary", "parts_available"),
+        ("parts_available", "owner_notification"),
+    ]
+    today = timezone.now()
+    assert [(today - at).days for *_, at in history] == [70, 63, 56]
+    assert "ALE moved to owner notification" in out.getvalue()
+    # A second run leaves the phase and its history alone.
+    call_command("seed_demo", "--vehicles", "50", stdout=StringIO())
+    assert ale.phase_changes.count() == 3
