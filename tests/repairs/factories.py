@@ -16,24 +16,24 @@ from tests.factories import VehicleFactory
 def remedy_set(
     campaign, *, hours: str = "6.0", labor_operation: str = "ALE010", part_number: str = "13711-31110"
 ):
-    """Give every covered model of ``campaign`` a labor operation and a one-line kit (when the
-    definition's remedy section is not loaded). Returns the operations."""
+    """Give every covered model of ``campaign`` exactly this labor operation and a one-line kit,
+    whatever its definition loaded (ALE's YAML has its own): tests then know the figures.
+    Returns the operations."""
     from campaign.models import RemedyOperation, RemedyPart
 
     operations = []
     for covered in campaign.covered_models.all():
-        operation, _ = RemedyOperation.objects.get_or_create(
+        operation, _ = RemedyOperation.objects.update_or_create(
             covered_model=covered,
             defaults={"labor_operation": labor_operation, "flat_rate_hours": Decimal(hours)},
         )
-        RemedyPart.objects.get_or_create(
+        operation.parts.all().delete()
+        RemedyPart.objects.create(
             operation=operation,
             part_number=part_number,
-            defaults={
-                "description": "Valve spring kit",
-                "quantity": 1,
-                "dealer_net_price": Decimal("240.00"),
-            },
+            description="Valve spring kit",
+            quantity=1,
+            dealer_net_price=Decimal("240.00"),
         )
         operations.append(operation)
     return operations

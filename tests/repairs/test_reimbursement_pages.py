@@ -73,6 +73,8 @@ def test_the_form_is_prefilled_from_the_look_up(client, campaign):
 
 @pytest.mark.django_db
 def test_without_a_campaign_window_the_page_says_so(client, ale):
+    ale.reimbursement_from = ale.reimbursement_until = None
+    ale.save(update_fields=["reimbursement_from", "reimbursement_until"])
     response = client.get(URL)
     assert response.status_code == 200 and b'data-testid="no-reimbursement"' in response.content
 

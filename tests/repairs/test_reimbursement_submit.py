@@ -95,6 +95,8 @@ def test_a_window_without_an_end_takes_any_past_date_but_not_the_future(campaign
 
 @pytest.mark.django_db
 def test_a_campaign_without_a_window_takes_no_requests(ale):
+    ale.reimbursement_from = ale.reimbursement_until = None
+    ale.save(update_fields=["reimbursement_from", "reimbursement_until"])
     error = refusal(**submission(affected_vin(ale)))
     assert error.field == "campaign" and "does not take owner reimbursement" in error.message
 
