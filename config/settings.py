@@ -155,6 +155,12 @@ CELERY_BEAT_SCHEDULE = {
         # A run that waited a whole day in the queue is superseded by the next one.
         "options": {"expires": 23 * 60 * 60},
     },
+    "claims-pay-weekly": {
+        "task": "repairs.claims_pay",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon"),  # the weekly payment run
+        # A run still queued a day later is late enough to need a person (pay_claims --date).
+        "options": {"expires": 24 * 60 * 60},
+    },
 }
 
 # --- Auth ---------------------------------------------------------------------
