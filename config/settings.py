@@ -281,6 +281,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Swagger UI's default validator badge loads from validator.swagger.io: none offline.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # One name for a choice set several serializers use (else: a warning and a "Code372Enum").
+    "ENUM_NAME_OVERRIDES": {"ClaimRejectionCodeEnum": "repairs.models.WarrantyClaim.RejectionCode"},
 }
 
 # --- Content-Security-Policy (django-csp) -------------------------------------

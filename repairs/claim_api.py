@@ -69,7 +69,7 @@ class ClaimApproveSerializer(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=["invalid", "not_found", "conflict", "forbidden"])
+    code = serializers.CharField(help_text="invalid (400), forbidden (403), not_found (404) or conflict (409).")
     detail = serializers.CharField()
     rejection_code = serializers.ChoiceField(choices=Code.choices, required=False)
 
