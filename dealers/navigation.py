@@ -37,6 +37,8 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("Campaigns", "campaign-list", "campaign.view_campaign", "megaphone", section="/campaigns/"),
     NavEntry("Inventory", "inventory-list", "dealers.view_inventoryunit", "car-front", section="/inventory/"),
     NavEntry("Held units", "inventory-held", "dealers.view_inventoryunit", "sign-stop"),
+    NavEntry("Claims", "claim-list", "repairs.view_warrantyclaim", "receipt", section="/claims/"),
+    NavEntry("Claim review", "claim-review", "repairs.review_warrantyclaim", "clipboard-check"),
     NavEntry("Admin", "admin:index", STAFF, "gear", section="/admin/"),
 )
 

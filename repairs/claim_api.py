@@ -29,9 +29,22 @@ class ClaimSerializer(serializers.ModelSerializer):
     class Meta:
         model = WarrantyClaim
         fields = (
-            "id", "status", "repair_order", "vin", "campaign", "labor_operation", "labor_hours",
-            "labor_rate", "labor_amount", "parts_amount", "sublet_amount", "total", "rejection_code",
-            "note", "submitted_at", "decided_at",
+            "id",
+            "status",
+            "repair_order",
+            "vin",
+            "campaign",
+            "labor_operation",
+            "labor_hours",
+            "labor_rate",
+            "labor_amount",
+            "parts_amount",
+            "sublet_amount",
+            "total",
+            "rejection_code",
+            "note",
+            "submitted_at",
+            "decided_at",
         )
         read_only_fields = fields
 
@@ -69,7 +82,9 @@ class ClaimApproveSerializer(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="invalid (400), forbidden (403), not_found (404) or conflict (409).")
+    code = serializers.CharField(
+        help_text="invalid (400), forbidden (403), not_found (404) or conflict (409)."
+    )
     detail = serializers.CharField()
     rejection_code = serializers.ChoiceField(choices=Code.choices, required=False)
 
@@ -82,17 +97,32 @@ class CanViewClaims(BasePermission):
 CLAIM_EXAMPLE = OpenApiExample(
     "Approved claim",
     value={
-        "id": 41, "status": "approved", "repair_order": 1207, "vin": "JTHBE96S170007930", "campaign": "ALE",
-        "labor_operation": "ALE010", "labor_hours": "6.0", "labor_rate": "120.00", "labor_amount": "720.00",
-        "parts_amount": "264.00", "sublet_amount": "0.00", "total": "984.00", "rejection_code": "",
-        "note": "", "submitted_at": "2026-03-02T15:04:05Z", "decided_at": "2026-03-02T15:04:05Z",
+        "id": 41,
+        "status": "approved",
+        "repair_order": 1207,
+        "vin": "JTHBE96S170007930",
+        "campaign": "ALE",
+        "labor_operation": "ALE010",
+        "labor_hours": "6.0",
+        "labor_rate": "120.00",
+        "labor_amount": "720.00",
+        "parts_amount": "264.00",
+        "sublet_amount": "0.00",
+        "total": "984.00",
+        "rejection_code": "",
+        "note": "",
+        "submitted_at": "2026-03-02T15:04:05Z",
+        "decided_at": "2026-03-02T15:04:05Z",
     },
     response_only=True,
 )
 DUPLICATE_EXAMPLE = OpenApiExample(
     "Duplicate",
-    value={"code": "conflict", "detail": "JTHBE96S170007930 already has a claim for ALE that is not rejected.",
-           "rejection_code": "duplicate"},
+    value={
+        "code": "conflict",
+        "detail": "JTHBE96S170007930 already has a claim for ALE that is not rejected.",
+        "rejection_code": "duplicate",
+    },
     response_only=True,
     status_codes=["409"],
 )
@@ -118,7 +148,9 @@ class ClaimSubmitView(APIView):
                 description="Refused: rejection_code not_affected, ro_not_at_dealer or outside_window.",
             ),
             **ERRORS,
-            409: OpenApiResponse(ErrorSerializer, description="The VIN already has a live claim (duplicate)."),
+            409: OpenApiResponse(
+                ErrorSerializer, description="The VIN already has a live claim (duplicate)."
+            ),
         },
         examples=[CLAIM_EXAMPLE, DUPLICATE_EXAMPLE],
         summary="Submit the warranty claim of a completed RO",
@@ -127,25 +159,31 @@ class ClaimSubmitView(APIView):
         body = ClaimSubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        claim = services.claim_submit(
-            repair_order_id=data.pop("repair_order"), user=request.user, **data
-        )
+        claim = services.claim_submit(repair_order_id=data.pop("repair_order"), user=request.user, **data)
         return _claim_body(claim, created=True)
 
 
 class ClaimDetailView(APIView):
     permission_classes = [CanViewClaims]
 
-    @extend_schema(operation_id="claim_retrieve", responses={200: ClaimSerializer, **ERRORS},
-                   examples=[CLAIM_EXAMPLE], summary="A claim: its status, amounts and reason")
+    @extend_schema(
+        operation_id="claim_retrieve",
+        responses={200: ClaimSerializer, **ERRORS},
+        examples=[CLAIM_EXAMPLE],
+        summary="A claim: its status, amounts and reason",
+    )
     def get(self, request: Request, pk: int) -> Response:
         return _claim_body(claim_get(user=request.user, pk=pk))
 
 
 class ClaimApproveView(APIView):
-    @extend_schema(operation_id="claim_approve", request=ClaimApproveSerializer,
-                   responses={200: ClaimSerializer, **ERRORS}, examples=[CLAIM_EXAMPLE],
-                   summary="Approve a claim not yet paid (warranty administrator)")
+    @extend_schema(
+        operation_id="claim_approve",
+        request=ClaimApproveSerializer,
+        responses={200: ClaimSerializer, **ERRORS},
+        examples=[CLAIM_EXAMPLE],
+        summary="Approve a claim not yet paid (warranty administrator)",
+    )
     def post(self, request: Request, pk: int) -> Response:
         body = ClaimApproveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -154,10 +192,14 @@ class ClaimApproveView(APIView):
 
 class ClaimRejectView(APIView):
     @extend_schema(
-        operation_id="claim_reject", request=ClaimRejectSerializer,
+        operation_id="claim_reject",
+        request=ClaimRejectSerializer,
         responses={200: ClaimSerializer, **ERRORS},
-        examples=[OpenApiExample("Reject", value={"code": "documentation", "note": "No correction text."},
-                                 request_only=True)],
+        examples=[
+            OpenApiExample(
+                "Reject", value={"code": "documentation", "note": "No correction text."}, request_only=True
+            )
+        ],
         summary="Reject a claim not yet paid, with a code and a note (warranty administrator)",
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -168,10 +210,15 @@ class ClaimRejectView(APIView):
 
 class ClaimResubmitView(APIView):
     @extend_schema(
-        operation_id="claim_resubmit", request=ClaimResubmitSerializer,
+        operation_id="claim_resubmit",
+        request=ClaimResubmitSerializer,
         responses={200: ClaimSerializer, 400: OpenApiResponse(ErrorSerializer), **ERRORS},
-        examples=[OpenApiExample("Corrected text", value={"correction": "Replaced all 24 valve springs."},
-                                 request_only=True), CLAIM_EXAMPLE],
+        examples=[
+            OpenApiExample(
+                "Corrected text", value={"correction": "Replaced all 24 valve springs."}, request_only=True
+            ),
+            CLAIM_EXAMPLE,
+        ],
         summary="Resubmit a returned or rejected claim with corrections (the dealer)",
     )
     def post(self, request: Request, pk: int) -> Response:

@@ -42,7 +42,10 @@ def _dealer_pay(*, dealer_id: int, run_on: dt.date) -> ClaimPayment | None:
         WarrantyClaim.objects.filter(pk__in=ids).update(status=Status.PAID, payment=payment)
         ClaimEvent.objects.bulk_create(
             ClaimEvent(
-                claim_id=pk, from_status=Status.APPROVED, to_status=Status.PAID, note=f"Paid in the {run_on} run."
+                claim_id=pk,
+                from_status=Status.APPROVED,
+                to_status=Status.PAID,
+                note=f"Paid in the {run_on} run.",
             )
             for pk in ids
         )

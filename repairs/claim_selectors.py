@@ -17,9 +17,24 @@ from repairs.models import ClaimEvent, ClaimPayment, RepairOrder, WarrantyClaim
 
 Status = WarrantyClaim.Status
 LIST_FIELDS = (
-    "id", "status", "rejection_code", "note", "labor_amount", "parts_amount", "sublet_amount", "total",
-    "submitted_at", "decided_at", "vehicle_id", "dealer_id", "repair_order_id", "campaign_id",
-    "dealer__code", "dealer__name", "repair_order__ro_number", "campaign__code",
+    "id",
+    "status",
+    "rejection_code",
+    "note",
+    "labor_amount",
+    "parts_amount",
+    "sublet_amount",
+    "total",
+    "submitted_at",
+    "decided_at",
+    "vehicle_id",
+    "dealer_id",
+    "repair_order_id",
+    "campaign_id",
+    "dealer__code",
+    "dealer__name",
+    "repair_order__ro_number",
+    "campaign__code",
 )
 
 
@@ -70,7 +85,9 @@ def claimable_repair_orders(*, user) -> QuerySet[RepairOrder]:
         vehicle_id=OuterRef("vehicle_id"), campaign_id=OuterRef("campaign_id")
     ).exclude(status=Status.REJECTED)
     return (
-        scope_to_user(RepairOrder.objects.filter(status=RepairOrder.Status.COMPLETED), user, roles=SUBMITTER_ROLES)
+        scope_to_user(
+            RepairOrder.objects.filter(status=RepairOrder.Status.COMPLETED), user, roles=SUBMITTER_ROLES
+        )
         .filter(~Exists(live))
         .select_related("dealer", "campaign")
         .order_by("-completed_on", "-pk")

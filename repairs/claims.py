@@ -129,9 +129,7 @@ class _Priced:
     hold_note: str
 
 
-def _price(
-    *, ro: RepairOrder, labor_hours: Decimal | None, parts: list[PartLine] | None
-) -> _Priced:
+def _price(*, ro: RepairOrder, labor_hours: Decimal | None, parts: list[PartLine] | None) -> _Priced:
     """The amounts, and why the claim must be reviewed ('' when it is clean)."""
     operation = remedy_operation_for_vin(campaign=ro.campaign, vin=ro.vehicle_id)
     kit = _kit(operation)
@@ -273,7 +271,11 @@ def claim_submit(
             raise
         _write_parts(claim, priced)
         ClaimEvent.objects.create(
-            claim=claim, from_status="", to_status=claim.status, code=claim.rejection_code, by=user,
+            claim=claim,
+            from_status="",
+            to_status=claim.status,
+            code=claim.rejection_code,
+            by=user,
             note=claim.note or "Submitted; clean claim approved.",
         )
     return claim
@@ -300,8 +302,9 @@ def _decide(
         if claim.status == Status.PAID:
             raise DomainError(f"Claim {claim.pk} is paid: its decision is final.", code="conflict")
         if claim.status == to or claim.status not in allowed_from:
-            raise DomainError(f"Claim {claim.pk} is already {claim.get_status_display().lower()}.",
-                              code="conflict")
+            raise DomainError(
+                f"Claim {claim.pk} is already {claim.get_status_display().lower()}.", code="conflict"
+            )
         before = claim.status
         claim.status = to
         claim.rejection_code = code
@@ -316,7 +319,9 @@ def _decide(
                     f"{claim.vehicle_id} has another live claim for the campaign.", code="conflict"
                 ) from None
             raise
-        ClaimEvent.objects.create(claim=claim, from_status=before, to_status=to, code=code, by=user, note=note)
+        ClaimEvent.objects.create(
+            claim=claim, from_status=before, to_status=to, code=code, by=user, note=note
+        )
     return claim
 
 
@@ -388,7 +393,11 @@ def claim_resubmit(
             raise
         _write_parts(claim, priced)
         ClaimEvent.objects.create(
-            claim=claim, from_status=before, to_status=claim.status, code=claim.rejection_code, by=user,
+            claim=claim,
+            from_status=before,
+            to_status=claim.status,
+            code=claim.rejection_code,
+            by=user,
             note=claim.note or "Resubmitted; clean claim approved.",
         )
     return claim

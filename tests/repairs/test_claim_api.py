@@ -33,7 +33,9 @@ def api(user=None, *, token: bool = False) -> APIClient:
 
 def test_submit_answers_201_with_decimal_strings(setup, dealer_a, service_manager_a):
     ro = completed_ro(setup, dealer_a)
-    response = api(service_manager_a, token=True).post("/api/v1/claims/", {"repair_order": ro.pk}, format="json")
+    response = api(service_manager_a, token=True).post(
+        "/api/v1/claims/", {"repair_order": ro.pk}, format="json"
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "approved"
@@ -70,44 +72,72 @@ def test_hard_failures_are_400_with_their_code(setup, dealer_a, service_manager_
 
 def test_another_dealers_ro_and_claim_are_404(setup, dealer_b, service_manager_a, service_manager_b):
     ro = completed_ro(setup, dealer_b)
-    assert api(service_manager_a).post("/api/v1/claims/", {"repair_order": ro.pk}, format="json").status_code == 404
-    claim_id = api(service_manager_b).post("/api/v1/claims/", {"repair_order": ro.pk}, format="json").json()["id"]
+    assert (
+        api(service_manager_a).post("/api/v1/claims/", {"repair_order": ro.pk}, format="json").status_code
+        == 404
+    )
+    claim_id = (
+        api(service_manager_b).post("/api/v1/claims/", {"repair_order": ro.pk}, format="json").json()["id"]
+    )
     assert api(service_manager_a).get(f"/api/v1/claims/{claim_id}/").status_code == 404
     assert api(service_manager_b).get(f"/api/v1/claims/{claim_id}/").status_code == 200
 
 
 def test_detail_shows_status_amounts_and_rejection_code(setup, dealer_a, service_manager_a, warranty_admin):
     ro = completed_ro(setup, dealer_a)
-    claim_id = api(service_manager_a).post("/api/v1/claims/", {"repair_order": ro.pk}, format="json").json()["id"]
+    claim_id = (
+        api(service_manager_a).post("/api/v1/claims/", {"repair_order": ro.pk}, format="json").json()["id"]
+    )
     rejected = api(warranty_admin).post(
         f"/api/v1/claims/{claim_id}/reject/", {"code": "documentation", "note": "No photo."}, format="json"
     )
     assert rejected.status_code == 200
     body = api(service_manager_a).get(f"/api/v1/claims/{claim_id}/").json()
     assert (body["status"], body["rejection_code"], body["note"], body["total"]) == (
-        "rejected", "documentation", "No photo.", "984.00"
+        "rejected",
+        "documentation",
+        "No photo.",
+        "984.00",
     )
 
 
-def test_only_the_warranty_administrator_decides(setup, dealer_a, service_manager_a, principal_a, warranty_admin):
+def test_only_the_warranty_administrator_decides(
+    setup, dealer_a, service_manager_a, principal_a, warranty_admin
+):
     ro = completed_ro(setup, dealer_a, labor_operation="X")
-    claim_id = api(service_manager_a).post("/api/v1/claims/", {"repair_order": ro.pk}, format="json").json()["id"]
+    claim_id = (
+        api(service_manager_a).post("/api/v1/claims/", {"repair_order": ro.pk}, format="json").json()["id"]
+    )
     for user in (service_manager_a, principal_a):
         response = api(user).post(f"/api/v1/claims/{claim_id}/approve/", {}, format="json")
         assert response.status_code == 403 and response.json()["code"] == "forbidden"
-    assert api(warranty_admin).post(f"/api/v1/claims/{claim_id}/approve/", {}, format="json").json()["status"] == "approved"
+    assert (
+        api(warranty_admin).post(f"/api/v1/claims/{claim_id}/approve/", {}, format="json").json()["status"]
+        == "approved"
+    )
     # An approved claim is still open to an audit before payment.
-    audit = api(warranty_admin).post(f"/api/v1/claims/{claim_id}/reject/", {"code": "other", "note": "Audit."}, format="json")
+    audit = api(warranty_admin).post(
+        f"/api/v1/claims/{claim_id}/reject/", {"code": "other", "note": "Audit."}, format="json"
+    )
     assert audit.json()["status"] == "rejected"
-    assert api(warranty_admin).post(f"/api/v1/claims/{claim_id}/reject/", {"code": "bogus", "note": "x"}, format="json").status_code == 400
+    assert (
+        api(warranty_admin)
+        .post(f"/api/v1/claims/{claim_id}/reject/", {"code": "bogus", "note": "x"}, format="json")
+        .status_code
+        == 400
+    )
 
 
 def test_resubmit_after_rejection_with_corrections(setup, dealer_a, service_manager_a, warranty_admin):
     ro = completed_ro(setup, dealer_a)
     client = api(service_manager_a)
     claim_id = client.post("/api/v1/claims/", {"repair_order": ro.pk}, format="json").json()["id"]
-    assert client.post(f"/api/v1/claims/{claim_id}/resubmit/", {}, format="json").status_code == 409  # approved
-    api(warranty_admin).post(f"/api/v1/claims/{claim_id}/reject/", {"code": "parts_mismatch", "note": "Two kits?"}, format="json")
+    assert (
+        client.post(f"/api/v1/claims/{claim_id}/resubmit/", {}, format="json").status_code == 409
+    )  # approved
+    api(warranty_admin).post(
+        f"/api/v1/claims/{claim_id}/reject/", {"code": "parts_mismatch", "note": "Two kits?"}, format="json"
+    )
     response = client.post(
         f"/api/v1/claims/{claim_id}/resubmit/",
         {"parts": [{"part_number": "13711-31110", "quantity": 2}], "sublet_amount": "12.50"},
@@ -116,7 +146,10 @@ def test_resubmit_after_rejection_with_corrections(setup, dealer_a, service_mana
     assert response.status_code == 200
     body = response.json()
     assert (body["status"], body["rejection_code"], body["parts_amount"], body["sublet_amount"]) == (
-        "review", "parts_mismatch", "528.00", "12.50"
+        "review",
+        "parts_mismatch",
+        "528.00",
+        "12.50",
     )
     assert Decimal(body["total"]) == Decimal("720.00") + Decimal("528.00") + Decimal("12.50")
 

@@ -25,7 +25,9 @@ RUN = dt.date(2026, 3, 2)
 
 def _claim(ale, dealer, status=Status.APPROVED, total="984.00"):
     return WarrantyClaimFactory(
-        repair_order=completed_ro(ale, dealer), status=status, labor_amount=Decimal(total) - Decimal("264.00"),
+        repair_order=completed_ro(ale, dealer),
+        status=status,
+        labor_amount=Decimal(total) - Decimal("264.00"),
         total=Decimal(total),
     )
 
@@ -41,7 +43,11 @@ def test_one_credit_per_dealer_listing_its_approved_claims(ale, dealer_a, dealer
     )
     credit_a = ClaimPayment.objects.get(dealer=dealer_a)
     assert set(credit_a.claims.values_list("pk", flat=True)) == {a1.pk, a2.pk}
-    assert set(WarrantyClaim.objects.filter(status=Status.PAID).values_list("pk", flat=True)) == {a1.pk, a2.pk, b1.pk}
+    assert set(WarrantyClaim.objects.filter(status=Status.PAID).values_list("pk", flat=True)) == {
+        a1.pk,
+        a2.pk,
+        b1.pk,
+    }
     held.refresh_from_db()
     assert held.status == Status.REVIEW and held.payment is None
     assert ClaimEvent.objects.filter(to_status=Status.PAID).count() == 3

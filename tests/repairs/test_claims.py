@@ -57,7 +57,9 @@ def test_rounding_is_half_up_to_cents():
     assert labor_amount(hours=Decimal("6.5"), rate=Decimal("118.33")) == Decimal("769.15")  # 769.145
     # 3 × 10.05 = 30.15 × 1.075 = 32.41125 -> 32.41; 10.01 × 1.05 = 10.5105 -> 10.51
     assert parts_amount(lines=[(Decimal("10.05"), 3)], allowance_percent=Decimal("7.5")) == Decimal("32.41")
-    assert parts_amount(lines=[(Decimal("0.10"), 1)], allowance_percent=Decimal("5")) == Decimal("0.11")  # .105
+    assert parts_amount(lines=[(Decimal("0.10"), 1)], allowance_percent=Decimal("5")) == Decimal(
+        "0.11"
+    )  # .105
 
 
 def test_not_affected_is_refused_with_its_code(setup, dealer_a, service_manager_a):
@@ -92,7 +94,9 @@ def test_outside_the_window_is_refused(setup, dealer_a, service_manager_a):
     assert claim_submit(repair_order_id=last_day.pk, user=service_manager_a).status == Status.APPROVED
 
 
-def test_duplicate_is_a_conflict_unless_the_first_was_rejected(setup, dealer_a, service_manager_a, warranty_admin):
+def test_duplicate_is_a_conflict_unless_the_first_was_rejected(
+    setup, dealer_a, service_manager_a, warranty_admin
+):
     ro = completed_ro(setup, dealer_a)
     first = claim_submit(repair_order_id=ro.pk, user=service_manager_a)
     with pytest.raises(DomainError) as exc:
@@ -120,11 +124,15 @@ def test_labor_hours_above_the_flat_rate_hold_for_review(setup, dealer_a, servic
     ro = completed_ro(setup, dealer_a)
     claim = claim_submit(repair_order_id=ro.pk, user=service_manager_a, labor_hours=Decimal("7.0"))
     assert (claim.status, claim.rejection_code, claim.labor_amount) == (
-        Status.REVIEW, "labor_operation", Decimal("840.00")
+        Status.REVIEW,
+        "labor_operation",
+        Decimal("840.00"),
     )
 
 
-def test_parts_recorded_on_the_ro_that_differ_from_the_kit_hold_for_review(setup, dealer_a, service_manager_a):
+def test_parts_recorded_on_the_ro_that_differ_from_the_kit_hold_for_review(
+    setup, dealer_a, service_manager_a
+):
     ro = completed_ro(setup, dealer_a)
     RepairOrderPart.objects.create(repair_order=ro, part_number="13711-31110", quantity=2)
     claim = claim_submit(repair_order_id=ro.pk, user=service_manager_a)
@@ -165,7 +173,11 @@ def test_review_decisions(setup, dealer_a, service_manager_a, warranty_admin):
     assert (approved.status, approved.rejection_code, approved.note) == (Status.APPROVED, "", "")
     # An approved claim can still be audited before payment.
     rejected = claim_reject(claim_id=held.pk, user=warranty_admin, code="other", note="Audit: no photo.")
-    assert (rejected.status, rejected.rejection_code, rejected.note) == (Status.REJECTED, "other", "Audit: no photo.")
+    assert (rejected.status, rejected.rejection_code, rejected.note) == (
+        Status.REJECTED,
+        "other",
+        "Audit: no photo.",
+    )
     with pytest.raises(DomainError) as exc:
         claim_reject(claim_id=held.pk, user=warranty_admin, code="other", note="again")
     assert exc.value.code == "conflict"
@@ -205,9 +217,16 @@ def test_return_then_resubmit_with_corrections(setup, dealer_a, service_manager_
     with pytest.raises(DomainError):  # only the reviewer's state allows it
         claim_approve(claim_id=claim.pk, user=service_manager_a)
     again = claim_resubmit(
-        claim_id=claim.pk, user=service_manager_a, labor_hours=Decimal("6.0"), correction="Replaced 24 springs."
+        claim_id=claim.pk,
+        user=service_manager_a,
+        labor_hours=Decimal("6.0"),
+        correction="Replaced 24 springs.",
     )
-    assert (again.status, again.labor_amount, again.correction) == (Status.APPROVED, Decimal("720.00"), "Replaced 24 springs.")
+    assert (again.status, again.labor_amount, again.correction) == (
+        Status.APPROVED,
+        Decimal("720.00"),
+        "Replaced 24 springs.",
+    )
     with pytest.raises(DomainError) as exc:
         claim_resubmit(claim_id=claim.pk, user=service_manager_a)
     assert exc.value.code == "conflict"
@@ -229,4 +248,7 @@ def test_resubmit_window_counts_from_the_first_submission(setup, dealer_a, servi
     ro.save()
     WarrantyClaim.objects.filter(pk=claim.pk).update(submitted_at=timezone.now() - dt.timedelta(days=5))
     # …but it was filed in time.
-    assert claim_resubmit(claim_id=claim.pk, user=service_manager_a, labor_hours=Decimal("6.0")).status == Status.APPROVED
+    assert (
+        claim_resubmit(claim_id=claim.pk, user=service_manager_a, labor_hours=Decimal("6.0")).status
+        == Status.APPROVED
+    )
