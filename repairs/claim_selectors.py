@@ -46,6 +46,13 @@ def claims_for_user(*, user) -> QuerySet[WarrantyClaim]:
     )
 
 
+def vehicle_claims_for_user(*, user, vin: str) -> list[WarrantyClaim]:
+    """The VIN's claims the user may see, newest first (one query; none without the permission)."""
+    if not user.has_perm("repairs.view_warrantyclaim"):
+        return []
+    return list(claims_for_user(user=user).filter(vehicle_id=vin).order_by("-submitted_at")[:20])
+
+
 def claim_status_counts(*, user) -> dict[str, int]:
     rows = (
         scope_to_user(WarrantyClaim.objects.all(), user)

@@ -186,3 +186,13 @@ def test_list_query_counts_do_not_grow_with_the_data(
 # Session, user, memberships, permissions (+ groups), status counts / awaiting, the table's
 # count and page: the same at 3 and 33 claims.
 PINNED = {"claim-list": 8, "claim-review": 9}
+
+
+def test_the_vehicle_record_lists_the_vins_claims(setup, dealer_a, principal_a, parts_manager_a, client_for):
+    claim = WarrantyClaimFactory(repair_order=completed_ro(setup, dealer_a), status=Status.REVIEW)
+    url = reverse("vehicle-record") + f"?vin={claim.vehicle_id}"
+    page = client_for(principal_a).get(url)
+    assert page.context["record"].claims == [claim]
+    assert reverse("claim-detail", args=[claim.pk]) in page.content.decode()
+    # A role without the claims permission sees no claims section.
+    assert client_for(parts_manager_a).get(url).context["record"].claims == []
