@@ -237,8 +237,18 @@ def child(backend: str, requests: int) -> int:
         f"{backend}: {RepairOrder.objects.count():,} ROs, {WarrantyClaim.objects.count():,} claims",
         flush=True,
     )
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    # Static files are not collected here: plain storage, as the hashed names cost nothing per page.
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     ok = True
-    for label, median, p95, queries in measure(requests):
+    with override_settings(STORAGES=storages):
+        results = measure(requests)
+    for label, median, p95, queries in results:
         good = median < TARGET_MS
         ok &= good
         print(

@@ -46,6 +46,7 @@ class ClaimApproveForm(forms.Form):
     note = forms.CharField(required=False, widget=forms.Textarea(attrs=TEXT), label="Note (optional)")
 
     def __init__(self, *args, action: str, **kwargs):
+        kwargs.setdefault("auto_id", "approve-%s")  # three forms on one page: unique ids for labels
         super().__init__(*args, **kwargs)
         self.helper = _helper(action, "Approve", "btn-success")
 
@@ -55,6 +56,7 @@ class ClaimRejectForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs=TEXT), help_text="The dealer sees this.")
 
     def __init__(self, *args, action: str, **kwargs):
+        kwargs.setdefault("auto_id", "reject-%s")  # three forms on one page: unique ids for labels
         super().__init__(*args, **kwargs)
         self.helper = _helper(action, "Reject", "btn-danger")
 
@@ -66,5 +68,6 @@ class ClaimReturnForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs=TEXT), help_text="What the dealer must correct.")
 
     def __init__(self, *args, action: str, **kwargs):
+        kwargs.setdefault("auto_id", "return-%s")  # three forms on one page: unique ids for labels
         super().__init__(*args, **kwargs)
         self.helper = _helper(action, "Return for correction", "btn-warning")

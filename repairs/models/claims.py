@@ -113,6 +113,9 @@ class WarrantyClaim(models.Model):
             models.Index(fields=["dealer", "status", "-submitted_at"], name="claim_by_dealer_status"),
             # The review queue and the payment run.
             models.Index(fields=["status", "submitted_at"], name="claim_by_status"),
+            # The lists' "All" tabs, newest first: a dealer's, and the national one.
+            models.Index(fields=["dealer", "-submitted_at"], name="claim_by_dealer_newest"),
+            models.Index(fields=["-submitted_at"], name="claim_newest"),
         ]
 
     def __str__(self) -> str:
