@@ -53,7 +53,6 @@ class VehicleRecord:
     inventory: list[InventoryUnit] = field(default_factory=list)
     # Repair orders arrive with the repairs app (a later issue); the record shows the section empty.
     repairs: list = field(default_factory=list)
-    claims: list = field(default_factory=list)  # the VIN's warranty claims in the user's scope
 
     @property
     def vin(self) -> str:
@@ -114,13 +113,6 @@ def vehicle_record_get(*, user, vin: str, context: str = "vehicle record") -> Ve
         inventory = list(
             inventory_units_for_user(user=user).filter(vin=lookup.vin).order_by("-received_on")[:10]
         )
-    from repairs.claim_selectors import vehicle_claims_for_user
-
     return VehicleRecord(
-        lookup=lookup,
-        vehicle=vehicle,
-        servicing_dealer=dealer,
-        owner_visible=visible,
-        inventory=inventory,
-        claims=vehicle_claims_for_user(user=user, vin=lookup.vin),
+        lookup=lookup, vehicle=vehicle, servicing_dealer=dealer, owner_visible=visible, inventory=inventory
     )

@@ -236,12 +236,13 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
 @pytest.mark.parametrize(
     ("persona", "entries"),
     [
-        ("service_manager_a", ["Home", "Vehicle record", "Campaigns"]),
+        ("service_manager_a", ["Home", "Vehicle record", "Campaigns", "Claims"]),
         ("parts_manager_a", ["Home", "Vehicle record", "Campaigns"]),
         ("preowned_manager_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
-        ("principal_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
-        ("regional_west", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
-        ("campaign_admin", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
+        ("principal_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units", "Claims"]),
+        ("regional_west", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units", "Claims"]),
+        ("campaign_admin", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units", "Claims"]),
+        ("warranty_admin", ["Home", "Vehicle record", "Campaigns", "Claims", "Claim review"]),
     ],
 )
 def test_navigation_is_built_from_permissions(request, persona, entries):
@@ -277,7 +278,7 @@ def test_an_entry_naming_no_url_fails_loudly_rather_than_vanishing(campaign_admi
 
     from dealers import navigation
 
-    entry = navigation.NavEntry("Claims", "claim-list", navigation.MEMBER, "receipt")
+    entry = navigation.NavEntry("Nowhere", "no-such-page", navigation.MEMBER, "receipt")
     monkeypatch.setattr(navigation, "NAV_ENTRIES", (*navigation.NAV_ENTRIES, entry))
     with pytest.raises(NoReverseMatch):
         nav_for_user(user=campaign_admin)

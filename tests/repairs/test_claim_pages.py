@@ -188,11 +188,10 @@ def test_list_query_counts_do_not_grow_with_the_data(
 PINNED = {"claim-list": 8, "claim-review": 9}
 
 
-def test_the_vehicle_record_lists_the_vins_claims(setup, dealer_a, principal_a, parts_manager_a, client_for):
+def test_a_vins_claims_for_the_vehicle_record(setup, dealer_a, principal_a, principal_b, parts_manager_a):
+    from repairs.claim_selectors import vehicle_claims_for_user
+
     claim = WarrantyClaimFactory(repair_order=completed_ro(setup, dealer_a), status=Status.REVIEW)
-    url = reverse("vehicle-record") + f"?vin={claim.vehicle_id}"
-    page = client_for(principal_a).get(url)
-    assert page.context["record"].claims == [claim]
-    assert reverse("claim-detail", args=[claim.pk]) in page.content.decode()
-    # A role without the claims permission sees no claims section.
-    assert client_for(parts_manager_a).get(url).context["record"].claims == []
+    assert vehicle_claims_for_user(user=principal_a, vin=claim.vehicle_id) == [claim]
+    assert vehicle_claims_for_user(user=principal_b, vin=claim.vehicle_id) == []  # another dealer's
+    assert vehicle_claims_for_user(user=parts_manager_a, vin=claim.vehicle_id) == []  # no claims permission
