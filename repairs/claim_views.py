@@ -19,7 +19,7 @@ from django_tables2 import RequestConfig
 from campaign.exports import table_export
 from campaign.http_errors import form_call
 from campaign.remedy import remedy_operation_for_vin
-from dealers.access import dealers_for_user, get_for_user, user_scope
+from dealers.access import get_for_user, user_scope
 from repairs import claim_selectors as selectors
 from repairs.claim_filters import ClaimFilter
 from repairs.claim_forms import ClaimApproveForm, ClaimRejectForm, ClaimReturnForm, ClaimTextsForm
@@ -56,7 +56,7 @@ def _may_submit(user, dealer_id: int | None = None) -> bool:
 
 
 def _list_page(request, queryset, table_class, *, name: str, template: str, extra: dict) -> HttpResponse:
-    filterset = ClaimFilter(request.GET, queryset=queryset, dealers=dealers_for_user(request.user))
+    filterset = ClaimFilter(request.GET, queryset=queryset)
     table = table_class(filterset.qs)
     show_dealer = _spans_dealers(request.user)
     if not show_dealer:

@@ -183,9 +183,10 @@ def test_list_query_counts_do_not_grow_with_the_data(
     assert small == PINNED[url_name]
 
 
-# Session, user, memberships, permissions (+ groups), status counts / awaiting, the table's
+# Session, user, memberships, user and group permissions, the status counts (list) or the
+# awaiting-payment sum and queue count (review), the table's
 # count and page: the same at 3 and 33 claims.
-PINNED = {"claim-list": 8, "claim-review": 9}
+PINNED = {"claim-list": 8, "claim-review": 8}
 
 
 def test_a_vins_claims_for_the_vehicle_record(setup, dealer_a, principal_a, principal_b, parts_manager_a):
@@ -195,3 +196,11 @@ def test_a_vins_claims_for_the_vehicle_record(setup, dealer_a, principal_a, prin
     assert vehicle_claims_for_user(user=principal_a, vin=claim.vehicle_id) == [claim]
     assert vehicle_claims_for_user(user=principal_b, vin=claim.vehicle_id) == []  # another dealer's
     assert vehicle_claims_for_user(user=parts_manager_a, vin=claim.vehicle_id) == []  # no claims permission
+
+
+def test_the_national_list_filters_by_dealer_code(setup, dealer_a, dealer_b, warranty_admin, client_for):
+    a = WarrantyClaimFactory(repair_order=completed_ro(setup, dealer_a))
+    WarrantyClaimFactory(repair_order=completed_ro(setup, dealer_b))
+    page = client_for(warranty_admin).get(reverse("claim-list"), {"dealer": dealer_a.code})
+    assert list(page.context["table"].data) == [a]
+    assert page.context["show_dealer"]
