@@ -36,6 +36,8 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         body: dict[str, Any] = {"code": exc.code, "detail": exc.message}
         if exc.field:
             body["field"] = exc.field
+        # What the refusal adds for machines (e.g. a claim's ``rejection_code``), never overriding.
+        body.update({k: v for k, v in exc.extra.items() if k not in body})
         return Response(body, status=exc.http_status)
     return drf_exception_handler(exc, context)
 

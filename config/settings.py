@@ -155,6 +155,12 @@ CELERY_BEAT_SCHEDULE = {
         # A run that waited a whole day in the queue is superseded by the next one.
         "options": {"expires": 23 * 60 * 60},
     },
+    "claims-pay-weekly": {
+        "task": "repairs.claims_pay",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon"),  # the weekly payment run
+        # A run still queued a day later is late enough to need a person (pay_claims --date).
+        "options": {"expires": 24 * 60 * 60},
+    },
 }
 
 # --- Auth ---------------------------------------------------------------------
@@ -280,6 +286,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Swagger UI's default validator badge loads from validator.swagger.io: none offline.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # One name for a choice set several serializers use (else: a warning and a "Code372Enum").
+    "ENUM_NAME_OVERRIDES": {"ClaimRejectionCodeEnum": "repairs.models.WarrantyClaim.RejectionCode"},
 }
 
 # --- Content-Security-Policy (django-csp) -------------------------------------

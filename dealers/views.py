@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from dealers import selectors
-from dealers.access import get_for_user
+from dealers.access import get_for_user, user_scope
 from dealers.forms import VinEntryForm
 from dealers.models import Dealer
 from dealers.services import notice_dismiss
@@ -68,6 +68,9 @@ def _chart_data(rows) -> dict:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if user_scope(request.user).roles == {"warranty_admin"} and not request.user.is_superuser:
+        # The warranty administrator's day is the review queue (its count, the next payment run).
+        return redirect("claim-review")
     summary = selectors.home_summary(user=request.user)
     if summary.no_access:
         return render(request, "dealers/home_no_access.html", status=200)

@@ -23,7 +23,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TextIO
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from campaign.models import AffectedVehicle, Campaign, RemedyOperation
@@ -52,11 +52,6 @@ def _claim_money(op: RemedyOperation, dealer: Dealer) -> dict:
     labor = (op.flat_rate_hours * dealer.warranty_labor_rate).quantize(CENT, ROUND_HALF_UP)
     net = sum((p.quantity * p.dealer_net_price for p in op.parts.all()), Decimal(0))
     parts = (net * (1 + dealer.parts_allowance_percent / 100)).quantize(CENT, ROUND_HALF_UP)
-    if connection.vendor == "sqlite":
-        # SQLite keeps decimals as doubles and checks ``total = labor + parts + sublet`` in
-        # doubles, which about one claim in five misses by a rounding step: move those a cent or two.
-        while float(labor) + float(parts) != float(labor + parts):
-            parts += CENT
     return {
         "labor_hours": op.flat_rate_hours,
         "labor_rate": dealer.warranty_labor_rate,

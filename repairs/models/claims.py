@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 
 from campaign.models import Campaign, Vehicle
 from dealers.models import Dealer
 from repairs.models.repair_orders import RepairOrder
+
+HALF_CENT = Value(Decimal("0.005"))
 
 
 class ClaimPayment(models.Model):
@@ -92,8 +96,13 @@ class WarrantyClaim(models.Model):
             models.UniqueConstraint(
                 fields=["vehicle", "campaign"], condition=Q(status="paid"), name="claim_one_paid_per_vin"
             ),
+            # Within half a cent, not equal: SQLite (the demo) sums these as floating point,
+            # where 0.1 + 0.2 != 0.3. Amounts are whole cents, so any real error is caught.
             models.CheckConstraint(
-                condition=Q(total=F("labor_amount") + F("parts_amount") + F("sublet_amount")),
+                condition=Q(
+                    total__gte=F("labor_amount") + F("parts_amount") + F("sublet_amount") - HALF_CENT,
+                    total__lte=F("labor_amount") + F("parts_amount") + F("sublet_amount") + HALF_CENT,
+                ),
                 name="claim_total_adds_up",
             ),
             models.CheckConstraint(
@@ -113,6 +122,9 @@ class WarrantyClaim(models.Model):
             models.Index(fields=["dealer", "status", "-submitted_at"], name="claim_by_dealer_status"),
             # The review queue and the payment run.
             models.Index(fields=["status", "submitted_at"], name="claim_by_status"),
+            # The lists' "All" tabs, newest first: a dealer's, and the national one.
+            models.Index(fields=["dealer", "-submitted_at"], name="claim_by_dealer_newest"),
+            models.Index(fields=["-submitted_at"], name="claim_newest"),
         ]
 
     def __str__(self) -> str:

@@ -36,8 +36,9 @@ CASES = [
     # A made-up link renders the "link expired" page, for everyone.
     Case("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "made-up"}, expect=PUBLIC),
     Case("password_reset_complete", expect=PUBLIC),
-    # Every signed-in persona has a home page (its content differs: tests/dealers/test_home.py).
-    Case("home", expect=signed_in(200)),
+    # Every signed-in persona has a home page (its content differs: tests/dealers/test_home.py);
+    # the warranty administrator's is the claim review queue (302 there).
+    Case("home", expect=signed_in(200, warranty_admin=302)),
     # Notices belong to the dealer's own staff: strangers and even the national administrator get
     # 404; regional staff may not dismiss notices at all (no change_dealernotice): 403.
     Case(

@@ -236,7 +236,10 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
 @pytest.mark.parametrize(
     ("persona", "entries"),
     [
-        ("service_manager_a", ["Home", "Vehicle record", "Campaigns", "Repair orders", "Dealer settings"]),
+        (
+            "service_manager_a",
+            ["Home", "Vehicle record", "Campaigns", "Repair orders", "Claims", "Dealer settings"],
+        ),
         ("parts_manager_a", ["Home", "Vehicle record", "Campaigns", "Repair orders"]),
         ("preowned_manager_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
         (
@@ -248,16 +251,29 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Inventory",
                 "Held units",
                 "Repair orders",
+                "Claims",
                 "Dealer settings",
             ],
         ),
         (
             "regional_west",
-            ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units", "Repair orders"],
+            ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units", "Repair orders", "Claims"],
         ),
         (
             "campaign_admin",
-            ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units", "Repair orders"],
+            ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units", "Repair orders", "Claims"],
+        ),
+        (
+            "warranty_admin",
+            [
+                "Home",
+                "Vehicle record",
+                "Campaigns",
+                "Repair orders",
+                "Claims",
+                "Claim review",
+                "Reimbursements",
+            ],
         ),
     ],
 )
@@ -294,7 +310,7 @@ def test_an_entry_naming_no_url_fails_loudly_rather_than_vanishing(campaign_admi
 
     from dealers import navigation
 
-    entry = navigation.NavEntry("Claims", "claim-list", navigation.MEMBER, "receipt")
+    entry = navigation.NavEntry("Nowhere", "no-such-page", navigation.MEMBER, "receipt")
     monkeypatch.setattr(navigation, "NAV_ENTRIES", (*navigation.NAV_ENTRIES, entry))
     with pytest.raises(NoReverseMatch):
         nav_for_user(user=campaign_admin)
