@@ -20,9 +20,11 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -39,7 +41,42 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         # What the refusal adds for machines (e.g. a claim's ``rejection_code``), never overriding.
         body.update({k: v for k, v in exc.extra.items() if k not in body})
         return Response(body, status=exc.http_status)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    # DRF's own refusals (bad input, no token, wrong method…) and Django's 404/403 in the same shape.
+    if isinstance(exc, APIException):
+        response.data = _drf_error_body(exc)
+    elif isinstance(exc, Http404):
+        response.data = {"code": "not_found", "detail": str(exc) or "Not found."}
+    elif isinstance(exc, DjangoPermissionDenied):
+        response.data = {"code": "permission_denied", "detail": str(exc) or "You may not do this."}
+    return response
+
+
+def _drf_error_body(exc: APIException) -> dict[str, Any]:
+    detail = exc.detail
+    if isinstance(detail, dict | list):
+        errors = _plain(detail if isinstance(detail, dict) else {"non_field_errors": detail})
+        field, messages = next(iter(errors.items()), ("non_field_errors", ["Invalid input."]))
+        first = messages[0] if isinstance(messages, list) and messages else messages
+        body: dict[str, Any] = {"code": "invalid", "errors": errors}
+        if field == "non_field_errors":
+            body["detail"] = str(first)
+        else:
+            body["detail"] = f"{field}: {first}"
+            body["field"] = field
+        return body
+    return {"code": str(getattr(detail, "code", None) or exc.default_code), "detail": str(detail)}
+
+
+def _plain(errors: Any) -> Any:
+    """DRF's ErrorDetail tree as plain strings, lists and dicts."""
+    if isinstance(errors, dict):
+        return {str(key): _plain(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [_plain(value) for value in errors]
+    return str(errors)
 
 
 def form_call(form, service: Callable[..., T], /, **kwargs: Any) -> T | None:

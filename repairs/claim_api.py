@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from campaign.api_errors import ApiErrorSerializer
 from repairs import claims as services
 from repairs.claim_selectors import claim_get
 from repairs.models import WarrantyClaim
@@ -81,12 +82,13 @@ class ClaimApproveSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField(
-        help_text="invalid (400), forbidden (403), not_found (404) or conflict (409)."
-    )
-    detail = serializers.CharField()
+class ErrorSerializer(ApiErrorSerializer):
+    """The API's error body, with the claim check that refused a submission."""
+
     rejection_code = serializers.ChoiceField(choices=Code.choices, required=False)
+
+    class Meta:
+        ref_name = "ClaimError"
 
 
 class CanViewClaims(BasePermission):
@@ -127,6 +129,8 @@ DUPLICATE_EXAMPLE = OpenApiExample(
     status_codes=["409"],
 )
 ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Bad input: a field missing or of the wrong kind."),
+    401: OpenApiResponse(ErrorSerializer, description="No token, or not a valid one."),
     403: OpenApiResponse(ErrorSerializer, description="Not a role that may do this."),
     404: OpenApiResponse(ErrorSerializer, description="No such claim (or another dealer's)."),
     409: OpenApiResponse(ErrorSerializer, description="The claim's state does not allow it."),
@@ -212,7 +216,7 @@ class ClaimResubmitView(APIView):
     @extend_schema(
         operation_id="claim_resubmit",
         request=ClaimResubmitSerializer,
-        responses={200: ClaimSerializer, 400: OpenApiResponse(ErrorSerializer), **ERRORS},
+        responses={200: ClaimSerializer, **ERRORS},
         examples=[
             OpenApiExample(
                 "Corrected text", value={"correction": "Replaced all 24 valve springs."}, request_only=True

@@ -20,16 +20,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from campaign import vin as vinlib
+from campaign.api_errors import ApiErrorSerializer
 from campaign.errors import DomainError
 from dealers.vehicle_record import vehicle_record_get
 from repairs.models import RepairOrder
 from repairs.repair_orders import repair_order_check_in, repair_order_complete
-
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=["invalid", "not_found", "conflict", "forbidden"])
-    detail = serializers.CharField()
-    field = serializers.CharField(required=False)
 
 
 class CheckInSerializer(serializers.Serializer):
@@ -117,10 +112,12 @@ _RO_EXAMPLE = {
     "parts": [],
 }
 _ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Invalid input (e.g. mileage out below mileage in)."),
-    403: OpenApiResponse(ErrorSerializer, description="Your role may not do this."),
-    404: OpenApiResponse(ErrorSerializer, description="Not found, or another dealer's."),
-    409: OpenApiResponse(ErrorSerializer, description="The state moved: already done."),
+    400: OpenApiResponse(
+        ApiErrorSerializer, description="Invalid input (e.g. mileage out below mileage in)."
+    ),
+    403: OpenApiResponse(ApiErrorSerializer, description="Your role may not do this."),
+    404: OpenApiResponse(ApiErrorSerializer, description="Not found, or another dealer's."),
+    409: OpenApiResponse(ApiErrorSerializer, description="The state moved: already done."),
 }
 
 

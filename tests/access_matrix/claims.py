@@ -38,8 +38,8 @@ _run_days = itertools.count()
 def _ro(w: World, *, dealer=None):
     from tests.repairs.factories import RepairOrderFactory, remedy_set
 
+    remedy_set(w.ale)  # the figures the RO factory uses (ALE's own YAML remedy differs)
     if not w.ale.claim_condition:
-        remedy_set(w.ale)
         w.ale.claim_condition, w.ale.claim_cause, w.ale.claim_correction = "Condition", "Cause", "Correction"
         w.ale.save()
     dealer = dealer or w.dealer_a

@@ -58,10 +58,10 @@ class TestApi:
         assert response.status_code == 409
         assert response.json() == {"code": "conflict", "detail": "Refused with conflict."}
 
-    def test_other_errors_keep_drf_handling(self, client):
+    def test_drf_own_errors_keep_their_status_in_the_same_shape(self, client):
         response = client.delete("/api/refuse/invalid/")
         assert response.status_code == 405
-        assert "detail" in response.json() and "code" not in response.json()
+        assert response.json() == {"code": "method_not_allowed", "detail": 'Method "DELETE" not allowed.'}
 
 
 class TestPages:
@@ -145,3 +145,21 @@ class TestFormCall:
 
         with pytest.raises(ValueError):
             form_call(self.form(), service)
+
+
+def test_drf_refusals_answer_in_the_same_shape():
+    from rest_framework.exceptions import NotAuthenticated, ValidationError
+
+    from campaign.http_errors import api_exception_handler
+
+    bad = api_exception_handler(ValidationError({"mileage_in": ["A valid integer is required."]}), {})
+    assert bad.status_code == 400
+    assert bad.data == {
+        "code": "invalid",
+        "detail": "mileage_in: A valid integer is required.",
+        "field": "mileage_in",
+        "errors": {"mileage_in": ["A valid integer is required."]},
+    }
+    anonymous = api_exception_handler(NotAuthenticated(), {})
+    assert anonymous.status_code == 401
+    assert anonymous.data["code"] == "not_authenticated" and anonymous.data["detail"]
