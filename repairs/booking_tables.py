@@ -48,6 +48,9 @@ class CallListTable(tables.Table):
         url = f"{reverse('vehicle-record')}?{urlencode({'vin': value})}"
         return format_html('<a href="{}">{}</a>', url, value)
 
+    def value_vin(self, value: str) -> str:
+        return value
+
     def render_is_symptomatic(self, value: bool) -> str:
         if value:
             return mark_safe(
