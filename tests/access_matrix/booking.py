@@ -10,7 +10,7 @@ import json
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.access_matrix import Case, World, assert_redirect, dealer_a_object, dealer_b_object, expect, only
+from tests.access_matrix import Case, World, assert_redirect, dealer_a_object, dealer_b_object, only
 
 SERVICE = ("service_manager_a", "service_manager_b")
 DEALER_READERS = ("principal_a", "service_manager_a", "principal_b", "service_manager_b")

@@ -118,7 +118,7 @@ def test_hours_cannot_drop_below_what_is_booked(ale, dealer_a, service_manager_a
     monday = next_weekday(0)
     _book(ale, dealer_a, service_manager_a, date=monday)
     _book(ale, dealer_a, service_manager_a, date=monday)
-    with pytest.raises(DomainError, match="more than 8.0 h booked"):
+    with pytest.raises(DomainError, match=r"more than 8\.0 h booked"):
         shop_hours_set(
             dealer_id=dealer_a.pk,
             weekday=0,
@@ -145,7 +145,7 @@ def test_a_day_with_bookings_cannot_be_closed_and_a_reopened_day_gets_its_hours_
     open_shop(dealer_a, hours="16.0")
     monday, tuesday = next_weekday(0), next_weekday(1)
     _book(ale, dealer_a, service_manager_a, date=monday)
-    with pytest.raises(DomainError, match="6.0 h are booked"):
+    with pytest.raises(DomainError, match=r"6\.0 h are booked"):
         shop_closure_add(dealer_id=dealer_a.pk, date=monday, reason="", user=service_manager_a)
     closure = shop_closure_add(dealer_id=dealer_a.pk, date=tuesday, reason="Holiday", user=service_manager_a)
     [load] = shop_load_for(dealer_id=dealer_a.pk, start=tuesday, end=tuesday)
