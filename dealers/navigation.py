@@ -35,7 +35,11 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("Home", "home", MEMBER, "house"),
     NavEntry("Vehicle record", "vehicle-record", "campaign.view_vehicle", "search"),
     NavEntry(
-        "Appointments", "booking-calendar", "repairs.view_appointment", "calendar-week", section="/appointments/"
+        "Appointments",
+        "booking-calendar",
+        "repairs.view_appointment",
+        "calendar-week",
+        section="/appointments/",
     ),
     NavEntry("Campaigns", "campaign-list", "campaign.view_campaign", "megaphone", section="/campaigns/"),
     NavEntry("Inventory", "inventory-list", "dealers.view_inventoryunit", "car-front", section="/inventory/"),
