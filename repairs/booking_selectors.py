@@ -45,6 +45,16 @@ def appointment_get(*, user, pk: int) -> Appointment:
     return appointment
 
 
+def appointments_for_vin(*, user, vin: str, limit: int = 20) -> list[Appointment]:
+    """The VIN's appointments the user may see, latest first (one query), in local time."""
+    appointments = list(
+        appointments_for_user(user=user).filter(vehicle_id=vin).order_by("-start_at", "-pk")[:limit]
+    )
+    for appointment in appointments:
+        appointment.local_start = appointment.start_at.astimezone(dealer_zone(appointment.dealer))
+    return appointments
+
+
 def appointment_history(*, appointment: Appointment) -> QuerySet:
     return appointment.events.select_related("by").order_by("at", "pk")
 
@@ -70,6 +80,10 @@ def calendar_dealer_for_user(*, user, code: str | None) -> Dealer:
 
 
 def call_list_for_dealer(*, dealer_id: int) -> QuerySet[AffectedVehicle]:
+    return call_list_for_dealers(dealer_ids=[dealer_id])
+
+
+def call_list_for_dealers(*, dealer_ids) -> QuerySet[AffectedVehicle]:
     """The dealer's serviced vehicles still open on a campaign whose remedy is available and
     with no open appointment for it, ranked by risk: symptomatic first (a cancelled or
     missed appointment said so), then stop-sale (held in stock at any dealer), then the
@@ -88,7 +102,7 @@ def call_list_for_dealer(*, dealer_id: int) -> QuerySet[AffectedVehicle]:
     )
     return (
         AffectedVehicle.objects.filter(
-            vehicle__servicing__dealer_id=dealer_id, status=AffectedVehicle.Status.OPEN
+            vehicle__servicing__dealer_id__in=sorted(dealer_ids), status=AffectedVehicle.Status.OPEN
         )
         .exclude(campaign__phase=Campaign.Phase.PRELIMINARY)
         .annotate(is_symptomatic=Exists(symptomatic), stop_sale=Exists(held))
@@ -109,10 +123,7 @@ def call_list_for_dealer(*, dealer_id: int) -> QuerySet[AffectedVehicle]:
 
 
 def call_list_count(*, dealer_ids) -> int:
-    total = 0
-    for dealer_id in dealer_ids:
-        total += call_list_for_dealer(dealer_id=dealer_id).count()
-    return total
+    return call_list_for_dealers(dealer_ids=dealer_ids).order_by().count()
 
 
 # --- the calendar -------------------------------------------------------------------------
@@ -170,18 +181,23 @@ def shop_calendar(*, dealer: Dealer, date: dt.date | None, view: str) -> Calenda
     return Calendar(dealer=dealer, view=view, start=start, end=end, today=today, days=list(days.values()))
 
 
-def day_appointments(*, dealer_ids, date_from: dt.date, date_to: dt.date) -> list[Appointment]:
-    """Scheduled appointments starting on [date_from, date_to] (each dealer's local dates)."""
-    appointments = []
-    for dealer in Dealer.objects.filter(pk__in=sorted(dealer_ids)):
-        zone = dealer_zone(dealer)
+def day_appointments(*, dealers: list[Dealer], date_from: dt.date, date_to: dt.date) -> list[Appointment]:
+    """Scheduled appointments starting on [date_from, date_to], each in its dealer's local dates.
+    One query, whatever the number of dealers."""
+    condition = Q(pk__in=[])
+    zones = {}
+    for dealer in dealers:
+        zone = zones[dealer.pk] = dealer_zone(dealer)
         start = dt.datetime.combine(date_from, dt.time.min, tzinfo=zone)
         end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-        for appointment in Appointment.objects.filter(
-            Q(dealer=dealer), start_at__gte=start, start_at__lt=end, status=Status.SCHEDULED
-        ).select_related("vehicle"):
-            appointment.local_start = appointment.start_at.astimezone(zone)
-            appointments.append(appointment)
+        condition |= Q(dealer_id=dealer.pk, start_at__gte=start, start_at__lt=end)
+    appointments = list(
+        Appointment.objects.filter(condition, status=Status.SCHEDULED)
+        .select_related("vehicle")
+        .order_by("start_at")
+    )
+    for appointment in appointments:
+        appointment.local_start = appointment.start_at.astimezone(zones[appointment.dealer_id])
     return appointments
 
 
@@ -193,14 +209,16 @@ class HomeBooking:
 
 
 def home_booking_summary(*, user) -> HomeBooking | None:
-    """The service manager's home panel: today's and tomorrow's appointments, the call list's size."""
+    """The service manager's home panel: today's and tomorrow's appointments, the call list's size.
+
+    Three queries: the dealers (for their time zones), the appointments, the call list's count."""
     dealer_ids = dealer_ids_with_perm(user=user, perm=BOOK)
     if not dealer_ids:
         return None
-    dealer = Dealer.objects.filter(pk__in=sorted(dealer_ids)).order_by("code").first()
-    today = dealer_today(dealer)
+    dealers = list(Dealer.objects.filter(pk__in=sorted(dealer_ids)).order_by("code"))
+    today = dealer_today(dealers[0])
     tomorrow = today + dt.timedelta(days=1)
-    upcoming = day_appointments(dealer_ids=dealer_ids, date_from=today, date_to=tomorrow)
+    upcoming = day_appointments(dealers=dealers, date_from=today, date_to=tomorrow)
     return HomeBooking(
         today=[a for a in upcoming if a.local_start.date() == today],
         tomorrow=[a for a in upcoming if a.local_start.date() == tomorrow],

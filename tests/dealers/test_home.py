@@ -191,8 +191,9 @@ def test_service_home_query_count_does_not_grow_with_vehicles(
     serviced(ale, dealer_a, *([OPEN] * vehicles))
     client = client_for(service_manager_a)
     # session, user, memberships, campaigns, notices, membership badges, the grouped
-    # counts, the dealers for their names, and the two permission queries of the navigation.
-    with django_assert_num_queries(10):
+    # counts, the dealers for their names, and the two permission queries of the navigation;
+    # the booking panel: its dealers, today's and tomorrow's appointments, the call list's count.
+    with django_assert_num_queries(13):
         assert client.get("/").status_code == 200
 
 
@@ -236,12 +237,15 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
 @pytest.mark.parametrize(
     ("persona", "entries"),
     [
-        ("service_manager_a", ["Home", "Vehicle record", "Campaigns"]),
-        ("parts_manager_a", ["Home", "Vehicle record", "Campaigns"]),
+        ("service_manager_a", ["Home", "Vehicle record", "Appointments", "Campaigns"]),
+        ("parts_manager_a", ["Home", "Vehicle record", "Appointments", "Campaigns"]),
         ("preowned_manager_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
-        ("principal_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
-        ("regional_west", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
-        ("campaign_admin", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
+        ("principal_a", ["Home", "Vehicle record", "Appointments", "Campaigns", "Inventory", "Held units"]),
+        ("regional_west", ["Home", "Vehicle record", "Appointments", "Campaigns", "Inventory", "Held units"]),
+        (
+            "campaign_admin",
+            ["Home", "Vehicle record", "Appointments", "Campaigns", "Inventory", "Held units"],
+        ),
     ],
 )
 def test_navigation_is_built_from_permissions(request, persona, entries):

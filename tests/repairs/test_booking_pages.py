@@ -298,3 +298,15 @@ def test_the_service_managers_home_shows_today_tomorrow_and_the_call_list(
     html = client.get(reverse("home")).content.decode()
     assert 'id="booking-home"' in html and tomorrow.vehicle_id in html
     assert reverse("booking-call-list") in html
+
+
+def test_the_vehicle_record_lists_the_vins_appointments_in_scope(
+    client, ale, shop, service_manager_a, service_manager_b
+):
+    appointment = _book(ale, shop, service_manager_a)
+    client.force_login(service_manager_a)
+    html = client.get(reverse("vehicle-record"), {"vin": appointment.vehicle_id}).content.decode()
+    assert reverse("booking-detail", args=[appointment.pk]) in html and 'data-testid="appointments"' in html
+    client.force_login(service_manager_b)
+    html = client.get(reverse("vehicle-record"), {"vin": appointment.vehicle_id}).content.decode()
+    assert reverse("booking-detail", args=[appointment.pk]) not in html
