@@ -65,6 +65,12 @@ class BookingForm(forms.Form):
         )
 
 
+class _Button(Submit):
+    """A submit button whose colour is only the given class (crispy's Submit is always btn-primary)."""
+
+    field_classes = "btn"
+
+
 class _ReasonForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     button = "Save"
@@ -74,7 +80,7 @@ class _ReasonForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_action = action
-        self.helper.layout = Layout(*self.fields, Submit("save", self.button, css_class=self.button_class))
+        self.helper.layout = Layout(*self.fields, _Button("save", self.button, css_class=self.button_class))
 
 
 class RescheduleForm(_ReasonForm):
@@ -126,5 +132,5 @@ class ClosureForm(forms.Form):
         self.helper.form_action = reverse("booking-closure-add")
         self.helper.layout = Layout(
             Row(Column("date", css_class="col-md-4"), Column("reason", css_class="col-md-8")),
-            Submit("closure", "Close that day", css_class="btn-outline-primary"),
+            _Button("closure", "Close that day", css_class="btn-outline-primary"),
         )
