@@ -13,7 +13,8 @@ For each backend, in a child process with a fresh database (a SQLite file under
 3. ``--repair-orders`` repair orders with ``bulk_create`` (70% completed, their VINs remedied,
    the rest open or in progress), spread over the dealers as their serviced vehicles are;
 4. at the demo service manager's dealer: a week of appointments through the booking service
-   (about 5 a day) and 200 cancelled symptomatic ones, so the call list's ranking has work;
+   (about 5 a day) and 200 cancelled ones (a quarter symptomatic), so the call list's ranking
+   has work; then ``ANALYZE``, as autovacuum would have run by then in production;
 5. as ``service``, through Django's test client (in process: middleware, views, templates,
    SQL; no network), ``--requests`` timed GETs of each page after 3 warm-ups:
    the call list (first page, ranked), the call list filtered to stop-sale, the call list's
@@ -56,6 +57,7 @@ def _build(*, vehicles: int, repair_orders: int) -> None:
     from decimal import Decimal
 
     from django.core.management import call_command
+    from django.db import connection
     from django.utils import timezone
 
     from campaign.models import AffectedVehicle, Campaign, RemedyOperation, RemedyPart
@@ -158,6 +160,11 @@ def _build(*, vehicles: int, repair_orders: int) -> None:
         if n >= 25:  # all but the first week's: cancelled, symptomatic ones rank first on the call list
             appointment_cancel(appointment_id=appointment.pk, dealer_ids={home.pk}, reason="bench", user=None)
         booked += 1
+    # Fresh statistics, as autovacuum keeps them in production: planned on the empty tables'
+    # estimates, PostgreSQL seq-scans the vehicles and JIT-compiles the call list's query
+    # (measured: 270 ms instead of 40 ms).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     log(
         f"{booked} appointments at {home.code} ({len(open_vins):,} open serviced vehicles): "
         f"{time.perf_counter() - started:.1f} s"
