@@ -24,7 +24,7 @@ from campaign.errors import DomainError
 from campaign.models import AffectedVehicle, Campaign
 from campaign.remedy import remedy_operation_for_vin
 from dealers.models import Dealer
-from repairs.capacity import capacity_allocate, capacity_release
+from repairs.capacity import LOCK_CHUNK_DAYS, capacity_allocate, capacity_release, shop_days_for
 from repairs.models import Appointment, AppointmentEvent, AppointmentSlot
 
 Status = Appointment.Status
@@ -190,6 +190,16 @@ def appointment_reschedule(
     appointment = _locked_open(appointment_id, dealer_ids=dealer_ids)
     start = _local_start(dealer=appointment.dealer, date=date, time=time)
     previous = appointment.start_at
+    # Releasing the old days and then booking earlier new ones would lock days out of date
+    # order (a deadlock with a booking in between): lock the whole span first, in one
+    # ordered query; the allocation's later chunks all come after it.
+    held = list(appointment.slots.values_list("day__date", flat=True))
+    shop_days_for(
+        dealer_id=appointment.dealer_id,
+        start=min([date, *held]),
+        end=max([*held, date + dt.timedelta(days=LOCK_CHUNK_DAYS - 1)]),
+        lock=True,
+    )
     capacity_release(appointment_id=appointment.pk)
     _hold(appointment, date=date, time=time)
     appointment.start_at = start

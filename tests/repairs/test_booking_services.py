@@ -222,3 +222,24 @@ def test_no_show_only_after_the_start(ale, shop, service_manager_a):
     )
     assert missed.status == "no_show" and not missed.slots.exists()
     assert ShopDay.objects.get(date=next_weekday(0)).booked_hours == 0
+
+
+def test_reschedule_to_an_earlier_day_frees_the_later_one(ale, dealer_a, service_manager_a):
+    bookable(ale, hours="20.0")
+    open_shop(dealer_a, hours="8.0")
+    monday, wednesday = next_weekday(0), next_weekday(2)
+    appointment = _book(ale, dealer_a, service_manager_a, date=wednesday)
+    appointment_reschedule(
+        appointment_id=appointment.pk,
+        dealer_ids={dealer_a.pk},
+        date=monday,
+        time=dt.time(8),
+        reason="Earlier slot",
+        user=service_manager_a,
+    )
+    days = dict(ShopDay.objects.filter(booked_hours__gt=0).values_list("date", "booked_hours"))
+    assert days == {
+        monday: Decimal("8.0"),
+        monday + dt.timedelta(days=1): Decimal("8.0"),
+        wednesday: Decimal("4.0"),
+    }
