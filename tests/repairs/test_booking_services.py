@@ -227,7 +227,8 @@ def test_no_show_only_after_the_start(ale, shop, service_manager_a):
 def test_reschedule_to_an_earlier_day_frees_the_later_one(ale, dealer_a, service_manager_a):
     bookable(ale, hours="20.0")
     open_shop(dealer_a, hours="8.0")
-    monday, wednesday = next_weekday(0), next_weekday(2)
+    monday = next_weekday(0)
+    wednesday = monday + dt.timedelta(days=2)
     appointment = _book(ale, dealer_a, service_manager_a, date=wednesday)
     appointment_reschedule(
         appointment_id=appointment.pk,
