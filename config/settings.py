@@ -249,6 +249,8 @@ REIMBURSEMENT_MAX_UPLOAD_MB = env_int("REIMBURSEMENT_MAX_UPLOAD_MB", 10, minimum
 # Uploaded affected-VIN lists carry owners' names and addresses: deleted this many days
 # after their import by the daily beat job below; the import's summary and rejects stay.
 VIN_IMPORT_RETENTION_DAYS = env_int("VIN_IMPORT_RETENTION_DAYS", 30, minimum=1)
+# Appointments are taken from today up to this many days ahead (the issue asks for at least 180).
+BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 180, minimum=180)
 
 # --- Forms and tables ---------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -34,6 +34,13 @@ class NavEntry:
 NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("Home", "home", MEMBER, "house"),
     NavEntry("Vehicle record", "vehicle-record", "campaign.view_vehicle", "search"),
+    NavEntry(
+        "Appointments",
+        "booking-calendar",
+        "repairs.view_appointment",
+        "calendar-week",
+        section="/appointments/",
+    ),
     NavEntry("Campaigns", "campaign-list", "campaign.view_campaign", "megaphone", section="/campaigns/"),
     NavEntry("Inventory", "inventory-list", "dealers.view_inventoryunit", "car-front", section="/inventory/"),
     NavEntry("Held units", "inventory-held", "dealers.view_inventoryunit", "sign-stop"),

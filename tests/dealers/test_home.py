@@ -191,8 +191,9 @@ def test_service_home_query_count_does_not_grow_with_vehicles(
     serviced(ale, dealer_a, *([OPEN] * vehicles))
     client = client_for(service_manager_a)
     # session, user, memberships, campaigns, notices, membership badges, the grouped
-    # counts, the dealers for their names, and the two permission queries of the navigation.
-    with django_assert_num_queries(10):
+    # counts, the dealers for their names, and the two permission queries of the navigation;
+    # the booking panel: its dealers, today's and tomorrow's appointments, the call list's count.
+    with django_assert_num_queries(13):
         assert client.get("/").status_code == 200
 
 
@@ -238,15 +239,24 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
     [
         (
             "service_manager_a",
-            ["Home", "Vehicle record", "Campaigns", "Repair orders", "Claims", "Dealer settings"],
+            [
+                "Home",
+                "Vehicle record",
+                "Appointments",
+                "Campaigns",
+                "Repair orders",
+                "Claims",
+                "Dealer settings",
+            ],
         ),
-        ("parts_manager_a", ["Home", "Vehicle record", "Campaigns", "Repair orders"]),
+        ("parts_manager_a", ["Home", "Vehicle record", "Appointments", "Campaigns", "Repair orders"]),
         ("preowned_manager_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
         (
             "principal_a",
             [
                 "Home",
                 "Vehicle record",
+                "Appointments",
                 "Campaigns",
                 "Inventory",
                 "Held units",
@@ -257,17 +267,36 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
         ),
         (
             "regional_west",
-            ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units", "Repair orders", "Claims"],
+            [
+                "Home",
+                "Vehicle record",
+                "Appointments",
+                "Campaigns",
+                "Inventory",
+                "Held units",
+                "Repair orders",
+                "Claims",
+            ],
         ),
         (
             "campaign_admin",
-            ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units", "Repair orders", "Claims"],
+            [
+                "Home",
+                "Vehicle record",
+                "Appointments",
+                "Campaigns",
+                "Inventory",
+                "Held units",
+                "Repair orders",
+                "Claims",
+            ],
         ),
         (
             "warranty_admin",
             [
                 "Home",
                 "Vehicle record",
+                "Appointments",
                 "Campaigns",
                 "Repair orders",
                 "Claims",
