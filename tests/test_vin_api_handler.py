@@ -14,8 +14,11 @@ import pytest
 from csp.utils import build_policy
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core import signals
+from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
+from django.http import HttpResponse
+from django.urls import path
 from django.utils import timezone
 
 from campaign import throttling
@@ -214,3 +217,41 @@ def test_the_configured_application_is_the_router():
     from config.wsgi import application
 
     assert isinstance(application, VinApiRouter)
+
+
+def test_the_short_chain_finds_the_view_the_url_conf_would(router):
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    path = "/api/v1/vins/ jthbe96s-170007930 /"
+    ours = router.vin_api.resolve_request(RequestFactory().get(path))
+    django = resolve(path)
+    for attribute in (
+        "func",
+        "args",
+        "kwargs",
+        "url_name",
+        "route",
+        "view_name",
+        "app_names",
+        "namespaces",
+        "captured_kwargs",
+        "extra_kwargs",
+    ):
+        assert getattr(ours, attribute) == getattr(django, attribute), attribute
+
+
+def _elsewhere(request, vin):
+    return HttpResponse(b"another view")
+
+
+urlpatterns = [path("api/v1/vins/<str:vin>/", _elsewhere, name="elsewhere")]
+
+
+def test_a_url_conf_that_moved_the_view_stops_the_short_chain(settings):
+    # The short chain must never serve another view (one that may need a session) at this path.
+    settings.ROOT_URLCONF = __name__
+    with pytest.raises(ImproperlyConfigured, match="elsewhere"):
+        _ = vin_api_handler.VinApiHandler().vin_view
+    status, _, body = wsgi_get(vin_api_handler.VinApiHandler(), "/api/v1/vins/JTHBE96S170007930/")
+    assert status == "500 Internal Server Error" and body != b"another view"
