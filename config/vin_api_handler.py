@@ -21,7 +21,9 @@ headers, body) and that everything else takes the whole chain.
 Measured 2026-12-01 in-process (CPU per request through the WSGI application, 2,200
 look-ups in the bench's mix, best of 8 interleaved rounds, PostgreSQL + Redis): 308 µs
 through the whole chain, 262 µs through this one (243 µs without CommonMiddleware and
-X-Frame-Options, 213 µs with no middleware at all). Re-measure before deleting; the
+X-Frame-Options, 213 µs with no middleware at all). Python opcodes per request (a count
+other load does not move): 9,334 through the whole chain, 8,177 through this one, 7,456
+once ``resolve_request`` stopped walking the URL conf. Re-measure before deleting; the
 simple form is ``application = get_wsgi_application()`` in ``config.wsgi``.
 """
 
