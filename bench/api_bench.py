@@ -395,8 +395,10 @@ _backend_is_ours: dict[int, bool] = {}
 
 
 def _postmaster(db: Database) -> int:
-    backend = db.query("SELECT pg_backend_pid()")[0][0]
-    return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    # Read while the connection is open: its backend exits as soon as it closes.
+    with db.connect() as conn:
+        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
 def _backends(postmaster: int, db: Database) -> dict[int, float]:

@@ -173,3 +173,11 @@ def test_an_unreachable_redis_lets_look_ups_through(settings, caplog):
 )
 def test_parse_rate(rate, parsed):
     assert parse_rate(rate) == parsed
+
+
+@pytest.mark.parametrize("client", ["192.0.2.1", "2001:db8::8a2e:370:7334", "unknown"])
+@pytest.mark.parametrize("period", [1, 60, 3600, 86400])
+def test_the_hand_packed_commands_are_what_redis_py_sends(client, period):
+    key = throttling._key(period=period, window=4_000_000_000 // period, client=client)
+    packed_by_redis_py = redis.Connection().pack_commands([("INCR", key), ("EXPIRE", key, period + 1, "NX")])
+    assert b"".join(packed_by_redis_py) == throttling._commands(key, period)
