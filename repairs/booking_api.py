@@ -22,6 +22,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from campaign.api_errors import ApiErrorSerializer
 from campaign.errors import DomainError
 from campaign.models import Campaign
 from repairs import appointments as services
@@ -80,10 +81,7 @@ class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=["invalid", "not_found", "conflict", "forbidden"])
-    detail = serializers.CharField(help_text="What a clerk understands.")
-    field = serializers.CharField(required=False)
+ErrorSerializer = ApiErrorSerializer  # the API's one error body
 
 
 def _parsed(serializer_class, data) -> dict:
@@ -187,6 +185,11 @@ class AppointmentListCreate(generics.ListAPIView):
                 examples=[OpenApiExample("A Monday", value="2026-12-07")],
             )
         ],
+        responses={
+            200: AppointmentSerializer(many=True),
+            400: OpenApiResponse(ErrorSerializer, description="A date that is not YYYY-MM-DD."),
+            404: OpenApiResponse(ErrorSerializer, description="A page past the last one."),
+        },
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
