@@ -7,6 +7,7 @@ the lists select what their tables show in one query, whatever the page size.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -130,4 +131,5 @@ def approved_awaiting_payment(*, user) -> tuple[int, object]:
     row = scope_to_user(WarrantyClaim.objects.filter(status=Status.APPROVED), user).aggregate(
         n=Count("id"), total=Sum("total")
     )
-    return row["n"], row["total"] or 0
+    # SQLite sums decimals in floating point (9472373.95000012): back to whole cents.
+    return row["n"], Decimal(str(row["total"] or 0)).quantize(Decimal("0.01"))
