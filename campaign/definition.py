@@ -47,10 +47,22 @@ class RemedyPartDef:
 
 
 @dataclass(frozen=True)
+class KitDef:
+    """A stocked kit (``repair.kits``): what dealers stock, reserve and receive."""
+
+    part_number: str
+    description: str
+    quantity_per_vehicle: int
+    dealer_net_price: Decimal
+
+
+@dataclass(frozen=True)
 class RemedyOperationDef:
     labor_operation: str
     flat_rate_hours: Decimal
     kit: list[RemedyPartDef]
+    # The part number of the stocked kit (``repair.kits``) this repair uses; None: not tracked.
+    stock_kit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,7 @@ class CampaignDef:
     code: str
     fields: dict[str, Any]
     covered_models: list[CoveredModelDef] = field(default_factory=list)
+    kits: list[KitDef] = field(default_factory=list)
 
 
 def _compose(text: str) -> tuple[Any, dict[str, int]]:
@@ -232,7 +245,8 @@ def parse(text: str) -> CampaignDef:
         "qa": qa_items,
     }
 
-    operations = _repair_read(r, data, fields)
+    kits = _kits_read(r, data)
+    operations = _repair_read(r, data, fields, kits={k.part_number for k in kits})
 
     table = r.get(data, "vin_table", "vin_table")
     if not isinstance(table, list) or not table:
@@ -281,14 +295,52 @@ def parse(text: str) -> CampaignDef:
                 remedy=operations[remedy_name] if remedy_name else None,
             )
         )
-    return CampaignDef(code=code, fields=fields, covered_models=covered)
+    return CampaignDef(code=code, fields=fields, covered_models=covered, kits=kits)
 
 
 # 49 CFR 573.13: owners are reimbursed for repairs up to at least 10 days after the last letter.
 REIMBURSEMENT_AFTER_LAST_LETTER = dt.timedelta(days=10)
 
 
-def _repair_read(r: _Reader, data: dict, fields: dict[str, Any]) -> dict[str, RemedyOperationDef]:
+def _kits_read(r: _Reader, data: dict) -> list[KitDef]:
+    """``repair.kits``: the stocked kits, each named by its part number."""
+    repair = r.get(data, "repair", "repair", required=False) or {}
+    raw = (r.get(repair, "kits", "repair.kits", required=False) or []) if isinstance(repair, dict) else []
+    if not isinstance(raw, list):
+        raise r.fail(
+            "repair.kits",
+            "should be a list of {part_number, description, quantity_per_vehicle, dealer_net_price}",
+        )
+    kits: list[KitDef] = []
+    for i, line in enumerate(raw):
+        path = f"repair.kits[{i}]"
+        part_number = r.text(line, "part_number", f"{path}.part_number", max_length=20).upper()
+        if any(k.part_number == part_number for k in kits):
+            raise r.fail(f"{path}.part_number", f"{part_number} is already a kit of this campaign")
+        quantity = r.integer(line, "quantity_per_vehicle", f"{path}.quantity_per_vehicle", required=False)
+        if quantity is not None and not 1 <= quantity <= 100:
+            raise r.fail(f"{path}.quantity_per_vehicle", f"should be between 1 and 100, not {quantity}")
+        kits.append(
+            KitDef(
+                part_number=part_number,
+                description=r.text(line, "description", f"{path}.description", max_length=120),
+                quantity_per_vehicle=quantity or 1,
+                dealer_net_price=r.decimal(
+                    line,
+                    "dealer_net_price",
+                    f"{path}.dealer_net_price",
+                    places=2,
+                    max_digits=10,
+                    positive=False,
+                ),
+            )
+        )
+    return kits
+
+
+def _repair_read(
+    r: _Reader, data: dict, fields: dict[str, Any], *, kits: set[str]
+) -> dict[str, RemedyOperationDef]:
     """The ``repair`` section: claim and reimbursement terms into ``fields``; the labor
     operations by name, for the VIN table's lines to refer to. A file without one has no remedy."""
     repair = r.get(data, "repair", "repair", required=False) or {}
@@ -364,11 +416,16 @@ def _repair_read(r: _Reader, data: dict, fields: dict[str, Any]) -> dict[str, Re
                     ),
                 )
             )
+        stock_kit = r.text(op, "stock_kit", f"{path}.stock_kit", required=False, max_length=20).upper()
+        if stock_kit and stock_kit not in kits:
+            known = ", ".join(sorted(kits)) or "none: the file has no repair.kits"
+            raise r.fail(f"{path}.stock_kit", f"{stock_kit!r} is not a kit of repair.kits ({known})")
         operations[str(name)] = RemedyOperationDef(
             labor_operation=r.text(op, "labor_operation", f"{path}.labor_operation", max_length=12).upper(),
             flat_rate_hours=r.decimal(
                 op, "flat_rate_hours", f"{path}.flat_rate_hours", places=1, max_digits=5, positive=True
             ),
             kit=kit,
+            stock_kit=stock_kit or None,
         )
     return operations

@@ -132,12 +132,38 @@ class CoveredModel(models.Model):
         return f"{self.model_year} {self.model_label}"
 
 
+class Kit(models.Model):
+    """A part dealers stock, reserve and receive for the campaign: the scarce one (ALE's valve
+    springs, one engine's set per kit). Stock is counted in kits; a repair uses
+    ``quantity_per_vehicle`` of them. Kits outlive a reload of the definition (dealer stock
+    points at them), so ``campaign_load`` updates them in place and never deletes one."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="kits")
+    part_number = models.CharField(max_length=20)
+    description = models.CharField(max_length=120)
+    quantity_per_vehicle = models.PositiveSmallIntegerField(default=1)
+    dealer_net_price = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["campaign", "part_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "part_number"], name="kit_part_number_once"),
+            models.CheckConstraint(condition=Q(quantity_per_vehicle__gt=0), name="kit_quantity_positive"),
+            models.CheckConstraint(condition=Q(dealer_net_price__gte=0), name="kit_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_number} {self.description}"
+
+
 class RemedyOperation(models.Model):
     """The remedy for one covered model: the labor operation the RO carries and the claim pays."""
 
     covered_model = models.OneToOneField(CoveredModel, on_delete=models.CASCADE, related_name="remedy")
     labor_operation = models.CharField(max_length=12, help_text="The campaign labor operation code.")
     flat_rate_hours = models.DecimalField(max_digits=5, decimal_places=1)
+    # The stocked kit a repair of this model reserves and consumes; None: parts are not tracked.
+    kit = models.ForeignKey(Kit, null=True, blank=True, on_delete=models.PROTECT, related_name="operations")
 
     class Meta:
         constraints = [

@@ -11,6 +11,7 @@ from campaign.models import (
     Campaign,
     CampaignPhaseChange,
     CoveredModel,
+    Kit,
     RemedyOperation,
     RemedyPart,
     VinRange,
@@ -43,6 +44,18 @@ def campaign_load(*, definition: CampaignDef) -> Campaign:
             campaign=campaign, from_phase="", to_phase=campaign.phase, note="Campaign loaded"
         )
 
+    # Kits are updated in place, never deleted: dealer stock and reservations point at them.
+    kits = {}
+    for kit in definition.kits:
+        kits[kit.part_number], _ = Kit.objects.update_or_create(
+            campaign=campaign,
+            part_number=kit.part_number,
+            defaults={
+                "description": kit.description,
+                "quantity_per_vehicle": kit.quantity_per_vehicle,
+                "dealer_net_price": kit.dealer_net_price,
+            },
+        )
     CoveredModel.objects.filter(campaign=campaign).delete()
     for position, cm in enumerate(definition.covered_models, start=1):
         row = CoveredModel.objects.create(
@@ -68,6 +81,7 @@ def campaign_load(*, definition: CampaignDef) -> Campaign:
                 covered_model=row,
                 labor_operation=cm.remedy.labor_operation,
                 flat_rate_hours=cm.remedy.flat_rate_hours,
+                kit=kits.get(cm.remedy.stock_kit) if cm.remedy.stock_kit else None,
             )
             RemedyPart.objects.bulk_create(
                 RemedyPart(

@@ -51,6 +51,7 @@ LOCAL_APPS = [
     "campaign",
     "dealers",
     "repairs",
+    "parts",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

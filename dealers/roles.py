@@ -48,6 +48,23 @@ repairs.view/review_reimbursementrequest                                        
 dealers.view_dealer_settings               x        x
 dealers.change_dealer_time_zone                     x
 
+Parts (issue 8)                        principal service parts pre-owned regional admin
+-------------------------------------- --------- ------- ----- --------- -------- -----
+parts.view_stockbalance / stockmovement    x        x      x                x       x
+parts.view_inboundshipment                 x        x      x                x       x
+parts.receive_stock, parts.adjust_stock                    x
+parts.view_kitreservation (wait-list)      x        x      x                x       x
+parts.add/change_kitreservation (join…)             x      x
+parts.view_partsarrivednotice (to call)    x        x      x
+parts.change_partsarrivednotice (called)            x
+parts.view_transfer                        x               x                x       x
+parts.add_transfer (request)                               x
+parts.approve_transfer                                     x                x
+parts.change_transfer (ship, receive)                      x
+parts.view_allocation                                                       x       x
+parts.add_allocation (allocate supply)                                      x       x
+parts.view_parts_dashboard                 x               x                x       x
+
 Notes on the choices:
 - Any dealer role may check any VIN's eligibility (owners walk into any dealer), but
   owner name and contact details need ``dealers.view_owner_data`` AND the vehicle's
@@ -78,6 +95,10 @@ CUSTOM_PERMISSIONS: tuple[tuple[str, str, str, str], ...] = (
         "Can view the dealer's settings page (time zone, claim rates)",
     ),
     ("dealers", "dealer", "change_dealer_time_zone", "Can set the dealer's time zone"),
+    ("parts", "stockbalance", "receive_stock", "Can receive kits into the dealer's stock"),
+    ("parts", "stockbalance", "adjust_stock", "Can adjust the dealer's stock (cycle count, damage)"),
+    ("parts", "stockbalance", "view_parts_dashboard", "Can view the parts dashboard"),
+    ("parts", "transfer", "approve_transfer", "Can approve or decline a transfer of kits"),
 )
 
 _EVERY_DEALER_ROLE = (
@@ -114,6 +135,30 @@ _SERVICE_WRITE = (
     "repairs.record_outcome",
     "repairs.undo_outcome",
 )
+_PARTS_READ = (
+    "parts.view_stockbalance",
+    "parts.view_stockmovement",
+    "parts.view_inboundshipment",
+    "parts.view_kitreservation",
+)
+_WAITLIST_WRITE = ("parts.add_kitreservation", "parts.change_kitreservation")
+_PARTS_WRITE = (
+    "parts.receive_stock",
+    "parts.adjust_stock",
+    "parts.view_transfer",
+    "parts.add_transfer",
+    "parts.approve_transfer",
+    "parts.change_transfer",
+    "parts.view_partsarrivednotice",
+    "parts.view_parts_dashboard",
+)
+_PARTS_PLANNING = (
+    "parts.view_transfer",
+    "parts.approve_transfer",
+    "parts.view_allocation",
+    "parts.add_allocation",
+    "parts.view_parts_dashboard",
+)
 # The dealer settings page (dealers.settings_views): the principal reads it, the service manager sets the zone.
 _DEALER_SETTINGS_READ = ("dealers.view_dealer_settings",)
 _DEALER_SETTINGS_WRITE = ("dealers.view_dealer_settings", "dealers.change_dealer_time_zone")
@@ -127,6 +172,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_REPAIRS_READ,
         *_SHOP_READ,
         *_DEALER_SETTINGS_READ,
+        *_PARTS_READ,
+        "parts.view_partsarrivednotice",
+        "parts.view_transfer",
+        "parts.view_parts_dashboard",
     ),
     Role.SERVICE_MANAGER: (
         *_EVERY_DEALER_ROLE,
@@ -135,8 +184,19 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_SHOP_READ,
         *_SERVICE_WRITE,
         *_DEALER_SETTINGS_WRITE,
+        *_PARTS_READ,
+        *_WAITLIST_WRITE,
+        "parts.view_partsarrivednotice",
+        "parts.change_partsarrivednotice",
     ),
-    Role.PARTS_MANAGER: (*_EVERY_DEALER_ROLE, "repairs.view_appointment", "repairs.view_repairorder"),
+    Role.PARTS_MANAGER: (
+        *_EVERY_DEALER_ROLE,
+        "repairs.view_appointment",
+        "repairs.view_repairorder",
+        *_PARTS_READ,
+        *_WAITLIST_WRITE,
+        *_PARTS_WRITE,
+    ),
     Role.PREOWNED_MANAGER: (*_EVERY_DEALER_ROLE, *_INVENTORY_READ, *_INVENTORY_WRITE),
     Role.REGIONAL_STAFF: (
         "campaign.view_campaign",
@@ -149,6 +209,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_REPAIRS_READ,
         "repairs.set_unreachable",
         "repairs.undo_outcome",
+        *_PARTS_READ,
+        *_PARTS_PLANNING,
     ),
     # The administrator's list is completed by ``admin_model_permissions``: every model
     # permission of the campaign and dealers apps (it runs Django admin for both).
@@ -173,6 +235,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_REPAIRS_READ,
         "repairs.set_unreachable",
         "repairs.undo_outcome",
+        *_PARTS_READ,
+        *_PARTS_PLANNING,
     ),
     # National: adjudicates claims and owner reimbursements; sees what a claim rests on.
     Role.WARRANTY_ADMIN: (

@@ -26,6 +26,7 @@ from campaign.remedy import remedy_operation_for_vin
 from dealers.models import Dealer
 from repairs.capacity import LOCK_CHUNK_DAYS, capacity_allocate, capacity_release, shop_days_for
 from repairs.models import Appointment, AppointmentEvent, AppointmentSlot
+from repairs.signals import appointment_changed
 
 Status = Appointment.Status
 PRELIMINARY_REFUSAL = (
@@ -46,11 +47,9 @@ def dealer_today(dealer: Dealer) -> dt.date:
     return timezone.now().astimezone(dealer_zone(dealer)).date()
 
 
-def appointment_parts_hook(appointment: Appointment) -> None:
-    """The seam for the parts issue: called after a booking and after a cancellation,
-    reschedule or no-show, inside the same transaction. It will reserve the kit (or put the
-    appointment on the wait-list) and release it; until then ``parts_status`` stays
-    ``not_tracked`` and this does nothing."""
+def _announce(appointment: Appointment, *, action: str, user) -> None:
+    """Tell the apps built on repairs (parts reserves or releases the kit), in this transaction."""
+    appointment_changed.send(sender=Appointment, appointment=appointment, action=action, user=user)
 
 
 def _local_start(*, dealer: Dealer, date: dt.date, time: dt.time) -> dt.datetime:
@@ -152,7 +151,7 @@ def appointment_book(
         AppointmentEvent.objects.create(
             appointment=appointment, from_status="", to_status=Status.SCHEDULED, to_start_at=start, by=user
         )
-        appointment_parts_hook(appointment)
+        _announce(appointment, action="booked", user=user)
     return appointment
 
 
@@ -213,7 +212,7 @@ def appointment_reschedule(
         by=user,
         reason=reason,
     )
-    appointment_parts_hook(appointment)
+    _announce(appointment, action="rescheduled", user=user)
     return appointment
 
 
@@ -229,7 +228,7 @@ def _close(appointment: Appointment, *, to: str, reason: str, user) -> Appointme
         by=user,
         reason=reason,
     )
-    appointment_parts_hook(appointment)
+    _announce(appointment, action="cancelled" if to == Status.CANCELLED else "no_show", user=user)
     return appointment
 
 

@@ -27,6 +27,7 @@ from dealers.inventory import inventory_recheck_vins
 from dealers.models import Dealer
 from repairs.models import OutcomeChange, RepairOrder
 from repairs.ro_selectors import RECORD_OUTCOME, SET_UNREACHABLE, UNDO_OUTCOME, outcome_permissions
+from repairs.signals import outcome_recorded
 
 Status = AffectedVehicle.Status
 Kind = OutcomeChange.Kind
@@ -114,6 +115,7 @@ def outcome_move(
     inventory_recheck_vins(
         vins=[entry.vehicle_id], user=user, note=f"{entry.campaign.code}: {change.get_kind_display()}."
     )
+    outcome_recorded.send(sender=OutcomeChange, entry=entry, change=change, user=user)
     return change
 
 

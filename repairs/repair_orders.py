@@ -35,6 +35,7 @@ from repairs.models import (
 )
 from repairs.outcomes import STILL_TO_DO, outcome_move
 from repairs.ro_selectors import appointment_for_check_in, repair_dealer_ids, repair_order_get
+from repairs.signals import repair_order_completed
 
 Status = RepairOrder.Status
 PartLine = tuple[str, int, str]  # (part number, quantity, lot)
@@ -305,4 +306,6 @@ def repair_order_complete(
             reason=f"RO {ro.ro_number} completed at {ro.dealer.name}.",
             repair_order=ro,
         )
+        # Parts consumes the kit here; no kit on hand refuses the completion.
+        repair_order_completed.send(sender=RepairOrder, repair_order=ro, user=user)
     return ro

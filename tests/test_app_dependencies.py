@@ -16,9 +16,10 @@ ROOT = Path(settings.BASE_DIR)
 
 # app -> the project apps it must never import
 FORBIDDEN = {
-    "campaign": {"dealers", "repairs", "demo"},
-    "dealers": {"repairs", "demo"},
-    "repairs": {"demo"},
+    "campaign": {"dealers", "repairs", "parts", "demo"},
+    "dealers": {"repairs", "parts", "demo"},
+    "repairs": {"parts", "demo"},
+    "parts": {"demo"},
 }
 
 

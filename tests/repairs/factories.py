@@ -14,18 +14,28 @@ from tests.factories import VehicleFactory
 
 
 def remedy_set(
-    campaign, *, hours: str = "6.0", labor_operation: str = "ALE010", part_number: str = "13711-31110"
+    campaign,
+    *,
+    hours: str = "6.0",
+    labor_operation: str = "ALE010",
+    part_number: str = "13711-31110",
+    stock_kit=None,
 ):
     """Give every covered model of ``campaign`` exactly this labor operation and a one-line kit,
     whatever its definition loaded (ALE's YAML has its own): tests then know the figures.
-    Returns the operations."""
+    ``stock_kit`` is the stocked kit (``campaign.Kit``) the repair reserves and consumes; None
+    (the default) leaves parts untracked, so repairs tests need no stock. Returns the operations."""
     from campaign.models import RemedyOperation, RemedyPart
 
     operations = []
     for covered in campaign.covered_models.all():
         operation, _ = RemedyOperation.objects.update_or_create(
             covered_model=covered,
-            defaults={"labor_operation": labor_operation, "flat_rate_hours": Decimal(hours)},
+            defaults={
+                "labor_operation": labor_operation,
+                "flat_rate_hours": Decimal(hours),
+                "kit": stock_kit,
+            },
         )
         operation.parts.all().delete()
         RemedyPart.objects.create(

@@ -1,0 +1,20 @@
+"""What repairs announces to the apps built on it (parts), so it never imports them.
+
+Each signal is sent inside the writing transaction, after the change and its history row: a
+receiver that raises a ``DomainError`` refuses the whole change (nothing is half-written).
+"""
+
+from django.dispatch import Signal
+
+# An appointment was booked, rescheduled, cancelled or marked a no-show.
+# Arguments: ``appointment``, ``action`` (one of APPOINTMENT_ACTIONS), ``user``.
+appointment_changed = Signal()
+APPOINTMENT_ACTIONS = ("booked", "rescheduled", "cancelled", "no_show")
+
+# A repair order was completed: the remedy is done and its parts were used.
+# Arguments: ``repair_order``, ``user``.
+repair_order_completed = Signal()
+
+# A VIN's campaign entry moved (remedied, remedied elsewhere, not needed, unreachable, undone).
+# Arguments: ``entry`` (the AffectedVehicle, with its new status), ``change`` (the OutcomeChange), ``user``.
+outcome_recorded = Signal()
