@@ -28,7 +28,7 @@ def remedy_operation_for_vin(*, campaign: Campaign, vin: str) -> RemedyOperation
             covered_model__ranges__serial_from__lte=decoded.serial,
             covered_model__ranges__serial_to__gte=decoded.serial,
         )
-        .select_related("covered_model")
+        .select_related("covered_model", "kit")
         .prefetch_related("parts")
         .first()
     )
@@ -38,7 +38,7 @@ def remedy_operations(*, campaign: Campaign) -> list[RemedyOperation]:
     """Every labor operation of the campaign with its covered model and kit, in table order."""
     return list(
         RemedyOperation.objects.filter(Q(covered_model__campaign=campaign))
-        .select_related("covered_model")
+        .select_related("covered_model", "kit")
         .prefetch_related("parts")
         .order_by("covered_model__position")
     )

@@ -29,9 +29,7 @@ Parts = Appointment.Parts
 def kit_for_vin(*, campaign: Campaign, vin: str) -> Kit | None:
     """The stocked kit a repair of this VIN uses; None when the campaign tracks none for it."""
     operation = remedy_operation_for_vin(campaign=campaign, vin=vin)
-    if operation is None or operation.kit_id is None:
-        return None
-    return Kit.objects.get(pk=operation.kit_id)
+    return None if operation is None else operation.kit
 
 
 def _held_from_sale(*, dealer_id: int, vin: str) -> bool:
