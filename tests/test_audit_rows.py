@@ -15,6 +15,7 @@ from campaign.services import campaign_phase_advance
 from dealers.inventory import inventory_add
 from dealers.models import InventoryEvent, InventoryUnit, OwnerDataAccess
 from dealers.owner_data import owner_data_access_record
+from parts.models import KitReservationEvent, PartsArrivedNotice, StockMovement, TransferEvent
 from repairs.models import AppointmentEvent, ClaimEvent, OutcomeChange, ReimbursementEvent, RepairOrderEvent
 from tests.factories import VehicleFactory, ale_vin
 
@@ -29,6 +30,11 @@ HISTORY_MODELS = (
     OutcomeChange,
     ClaimEvent,
     ReimbursementEvent,
+    # Parts: the stock ledger is a history too (every movement, who, why, its reference).
+    StockMovement,
+    KitReservationEvent,
+    PartsArrivedNotice,
+    TransferEvent,
 )
 
 
