@@ -28,7 +28,7 @@ class StockTable(tables.Table):
     reserved = tables.Column("Reserved", attrs=NUM)
     available = tables.Column("Available", attrs=NUM)
     inbound = tables.Column("Inbound", attrs=NUM)
-    waiting = tables.Column("Waiting", attrs=NUM, verbose_name="Waiting")
+    waiting = tables.Column("Waiting", attrs=NUM)
     at_risk = tables.Column("At risk", attrs=NUM)
 
     class Meta:

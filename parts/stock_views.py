@@ -27,6 +27,7 @@ from parts import stock_selectors as selectors
 from parts.stock_filters import MovementFilter
 from parts.stock_forms import AdjustForm, ReceiveForm
 from parts.stock_tables import MovementTable, StockTable
+from repairs.booking_selectors import dealer_ids_with_perm
 
 
 def _stock_url(dealer: Dealer) -> str:
@@ -44,7 +45,7 @@ def _keeping_dealer(request: HttpRequest, perm: str) -> Dealer:
 
 
 def _may(request: HttpRequest, perm: str, dealer: Dealer) -> bool:
-    return selectors.stock_keeping_dealers(user=request.user, perm=perm).filter(pk=dealer.pk).exists()
+    return dealer.pk in dealer_ids_with_perm(user=request.user, perm=perm)  # from the cached scope
 
 
 @login_required
