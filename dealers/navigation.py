@@ -51,6 +51,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         "wrench-adjustable",
         section="/repair-orders/",
     ),
+    NavEntry("Parts", "parts-stock", "parts.view_stockbalance", "box-seam", section="/parts/"),
     NavEntry("Claims", "claim-list", "repairs.view_warrantyclaim", "receipt", section="/claims/"),
     NavEntry("Claim review", "claim-review", "repairs.review_warrantyclaim", "clipboard-check"),
     NavEntry(

@@ -102,6 +102,14 @@ class StockMovement(models.Model):
             models.CheckConstraint(
                 condition=~Q(on_hand_delta=0, reserved_delta=0, inbound_delta=0), name="stock_movement_moves"
             ),
+            # A packing slip (or count sheet) counts once per dealer and kit: a double click or a
+            # dealer system's retry of the same receipt is answered as a replay by
+            # ``parts.stock.stock_receive``, and this holds if two arrive at once on two workers.
+            models.UniqueConstraint(
+                fields=["dealer", "kit", "kind", "reference"],
+                condition=Q(kind__in=["receipt", "adjustment"]) & ~Q(reference=""),
+                name="stock_movement_reference_once",
+            ),
         ]
 
     def __str__(self) -> str:
