@@ -45,16 +45,6 @@ def appointment_get(*, user, pk: int) -> Appointment:
     return appointment
 
 
-def appointments_for_vin(*, user, vin: str, limit: int = 20) -> list[Appointment]:
-    """The VIN's appointments the user may see, latest first (one query), in local time."""
-    appointments = list(
-        appointments_for_user(user=user).filter(vehicle_id=vin).order_by("-start_at", "-pk")[:limit]
-    )
-    for appointment in appointments:
-        appointment.local_start = appointment.start_at.astimezone(dealer_zone(appointment.dealer))
-    return appointments
-
-
 def appointment_history(*, appointment: Appointment) -> QuerySet:
     return appointment.events.select_related("by").order_by("at", "pk")
 
