@@ -254,6 +254,18 @@ def test_cancel_reschedule_and_no_show_from_the_detail_page(client, ale, shop, s
     assert "Owner asked" in history and "Sold" in history and "Reschedule" not in history
 
 
+def test_the_detail_page_checks_a_scheduled_appointment_in(client, ale, shop, service_manager_a, principal_a):
+    appointment = _book(ale, shop, service_manager_a)
+    check_in = reverse("repair-order-check-in", args=[appointment.pk])
+    client.force_login(service_manager_a)
+    assert check_in in client.get(reverse("booking-detail", args=[appointment.pk])).content.decode()
+    client.force_login(principal_a)  # reads the appointment, opens no repair order
+    assert check_in not in client.get(reverse("booking-detail", args=[appointment.pk])).content.decode()
+    appointment_cancel(appointment_id=appointment.pk, dealer_ids={shop.pk}, reason="Sold", user=None)
+    client.force_login(service_manager_a)
+    assert check_in not in client.get(reverse("booking-detail", args=[appointment.pk])).content.decode()
+
+
 # --- shop hours ----------------------------------------------------------------------------------
 
 
