@@ -103,10 +103,11 @@ def call_list_for_dealers(*, dealer_ids) -> QuerySet[AffectedVehicle]:
         .annotate(is_symptomatic=Exists(symptomatic), stop_sale=Exists(held))
         .filter(~Exists(open_appointment))
         .select_related("vehicle", "campaign")
+        # Only columns the open entries' index holds (campaign's affected_open_by_vehicle), so
+        # PostgreSQL reads the entries from the index alone.
         .only(
             "id",
             "added_at",
-            "status",
             "vehicle__vin",
             "vehicle__model_label",
             "vehicle__model_year",
