@@ -7,14 +7,18 @@
 For each backend, in a child process with a fresh database (a SQLite file under
 ``bench/.work/booking/``; a PostgreSQL database created and dropped here):
 
-1. ``migrate`` and ``seed_demo`` (the full fleet, ~230 dealers, the demo users);
+1. ``migrate`` and ``seed_demo`` (the full fleet, ~230 dealers, the demo users, and its
+   activity: about a quarter of the fleet remedied on completed ROs, claims, two weeks of
+   bookings, reimbursement requests);
 2. ALE moved past the preliminary phase with a 6 h remedy on every covered model, and Monday
-   to Friday shop hours for every dealer;
-3. ``--repair-orders`` repair orders with ``bulk_create`` (70% completed, their VINs remedied,
-   the rest open or in progress), spread over the dealers as their serviced vehicles are;
+   to Friday shop hours for every dealer (40 h a day, replacing the demo's weekdays);
+3. ``--repair-orders`` repair orders with ``bulk_create`` on VINs the demo did not repair (70%
+   completed, their VINs remedied, the rest open or in progress), spread over the dealers as
+   their serviced vehicles are;
 4. at the demo service manager's dealer: a week of appointments through the booking service
-   (about 5 a day) and 200 cancelled ones (a quarter symptomatic), so the call list's ranking
-   has work; then ``ANALYZE``, as autovacuum would have run by then in production;
+   (about 5 a day; a day the demo's bookings filled is skipped) and up to 200 cancelled ones
+   (a quarter symptomatic), so the call list's ranking has work; then ``ANALYZE``, as
+   autovacuum would have run by then in production;
 5. as ``service``, through Django's test client (in process: middleware, views, templates,
    SQL; no network), ``--requests`` timed GETs of each page after 3 warm-ups:
    the call list (first page, ranked), the call list filtered to stop-sale, the call list's
@@ -60,10 +64,11 @@ def _build(*, vehicles: int, repair_orders: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from campaign.errors import DomainError
     from campaign.models import AffectedVehicle, Campaign, RemedyOperation, RemedyPart
     from dealers.models import Dealer, Membership, ServicingDealer
     from repairs.appointments import appointment_book, appointment_cancel
-    from repairs.models import RepairOrder, ShopHours
+    from repairs.models import Appointment, RepairOrder, ShopHours
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
@@ -85,6 +90,7 @@ def _build(*, vehicles: int, repair_orders: int) -> None:
                 "dealer_net_price": Decimal("240.00"),
             },
         )
+    # seed_demo gives every dealer a recall week already: these hours replace its weekdays'.
     ShopHours.objects.bulk_create(
         [
             ShopHours(
@@ -96,12 +102,25 @@ def _build(*, vehicles: int, repair_orders: int) -> None:
             )
             for d in Dealer.objects.all()
             for w in range(5)
-        ]
+        ],
+        update_conflicts=True,
+        unique_fields=["dealer", "weekday"],
+        update_fields=["opens_at", "closes_at", "technician_hours"],
     )
 
     started = time.perf_counter()
     rng = random.Random(2010)
-    serviced = list(ServicingDealer.objects.values_list("vehicle_id", "dealer_id"))
+    # Not the VINs seed_demo's activity repaired already (one completed RO per VIN and campaign).
+    # A set here, not exclude() in SQL: SQLite runs that NOT EXISTS through the campaign index,
+    # every RO for every serviced vehicle.
+    repaired = set(RepairOrder.objects.filter(campaign=ale).values_list("vehicle_id", flat=True))
+    serviced = [
+        (vin, dealer_id)
+        for vin, dealer_id in ServicingDealer.objects.order_by("vehicle_id").values_list(
+            "vehicle_id", "dealer_id"
+        )
+        if vin not in repaired
+    ]
     rng.shuffle(serviced)
     chosen = serviced[:repair_orders]
     now = timezone.now()
@@ -138,25 +157,36 @@ def _build(*, vehicles: int, repair_orders: int) -> None:
 
     started = time.perf_counter()
     home = Membership.objects.get(user__username="service").dealer
-    open_vins = list(
-        AffectedVehicle.objects.filter(
+    # Open vehicles the demo has not booked already (seed_demo books the next two weeks).
+    booked_already = set(
+        Appointment.objects.filter(campaign=ale, status=Appointment.Status.SCHEDULED).values_list(
+            "vehicle_id", flat=True
+        )
+    )
+    open_vins = [
+        vin
+        for vin in AffectedVehicle.objects.filter(
             campaign=ale, status="open", vehicle__servicing__dealer=home
         ).values_list("vehicle_id", flat=True)
-    )
+        if vin not in booked_already
+    ]
     today = timezone.localdate()
     monday = today + dt.timedelta(days=7 - today.weekday())
     booked = 0
     for n, vin in enumerate(open_vins[:225]):
-        appointment = appointment_book(
-            dealer_id=home.pk,
-            vin=vin,
-            campaign_id=ale.pk,
-            date=monday + dt.timedelta(days=(n // 5) % 5, weeks=n // 25),
-            time=dt.time(7 + n % 5, 0),
-            transport="drop_off",
-            symptomatic=n % 4 == 0,
-            user=None,
-        )
+        try:
+            appointment = appointment_book(
+                dealer_id=home.pk,
+                vin=vin,
+                campaign_id=ale.pk,
+                date=monday + dt.timedelta(days=(n // 5) % 5, weeks=n // 25),
+                time=dt.time(7 + n % 5, 0),
+                transport="drop_off",
+                symptomatic=n % 4 == 0,
+                user=None,
+            )
+        except DomainError:  # a day the demo's bookings filled already
+            continue
         if n >= 25:  # all but the first week's: cancelled, symptomatic ones rank first on the call list
             appointment_cancel(appointment_id=appointment.pk, dealer_ids={home.pk}, reason="bench", user=None)
         booked += 1

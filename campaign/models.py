@@ -317,6 +317,16 @@ class AffectedVehicle(models.Model):
         indexes = [
             # Completion counts per campaign and status.
             models.Index(fields=["campaign", "status"], name="affected_by_campaign_status"),
+            # The call list (repairs.booking_selectors.call_list_for_dealers) and its count: the
+            # open entries of a dealer's serviced VINs, read from the index alone (it holds every
+            # column the list selects). At full fleet with 100,000 ROs on PostgreSQL (with
+            # dealers' servicing_by_dealer, p50 of 40 runs) the count went from 9.8 to 4.9-5.2 ms
+            # and the page's query from 15.1 to 9.2-10.3 ms. Open entries only: a remedy leaves it.
+            models.Index(
+                fields=["vehicle", "campaign", "added_at", "id"],
+                condition=models.Q(status="open"),
+                name="affected_open_by_vehicle",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -143,8 +143,18 @@ class ServicingDealer(models.Model):
     vehicle = models.OneToOneField(
         Vehicle, primary_key=True, on_delete=models.CASCADE, related_name="servicing"
     )
-    dealer = models.ForeignKey(Dealer, on_delete=models.PROTECT, related_name="serviced_vehicles")
+    # Indexed by the (dealer, vehicle) index below, which leads with it.
+    dealer = models.ForeignKey(
+        Dealer, on_delete=models.PROTECT, related_name="serviced_vehicles", db_index=False
+    )
     assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            # A dealer's serviced VINs from the index alone (no heap visit per vehicle): the call
+            # list, its count and the dealer's counts (repairs.booking_selectors.call_list_for_dealers).
+            models.Index(fields=["dealer", "vehicle"], name="servicing_by_dealer"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.vehicle_id} → {self.dealer.code}"

@@ -12,7 +12,7 @@ states the services would leave consistent by construction:
   whose total is their sum, rejected ones with a code, returned ones with the reviewer's note;
 - open vehicles are booked into each dealer's next ten weekdays (``demo.activity_bookings``).
 
-Owner reimbursement requests carry an uploaded receipt; the demo leaves them to the public form.
+Owner reimbursement requests are filed through their services afterwards (``demo.reimbursements``).
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 - ``POST /api/v1/appointments/`` books; ``GET /api/v1/appointments/?date=YYYY-MM-DD`` lists the
   user's dealer's appointments starting that (local) day, paginated;
-- ``GET /api/v1/appointments/{id}/`` one appointment; ``POST …/{id}/cancel/`` cancels it.
+- ``GET /api/v1/appointments/{id}/`` one appointment; its changes (cancel, reschedule,
+  no-show) are ``repairs.booking_api_changes``.
 
 The same selectors and services as the pages: another dealer's appointment is a 404, a
 refusal is the service's ``DomainError`` as ``{"code", "detail"}`` (400, 404 or 409). Input
@@ -20,7 +21,6 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework import generics, serializers
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from campaign.api_errors import ApiErrorSerializer
 from campaign.errors import DomainError
@@ -75,10 +75,6 @@ class BookingSerializer(serializers.Serializer):
         choices=Appointment.ContactPreference.values, default=Appointment.ContactPreference.PHONE
     )
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-
-
-class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
 
 
 ErrorSerializer = ApiErrorSerializer  # the API's one error body
@@ -277,45 +273,3 @@ class AppointmentDetail(generics.RetrieveAPIView):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
-
-
-class AppointmentCancel(APIView):
-    permission_classes = (HasPerm,)
-    perms = {"POST": selectors.CHANGE}
-
-    @extend_schema(
-        operation_id="appointments_cancel",
-        summary="Cancel an appointment (its shop hours are released)",
-        request=CancelSerializer,
-        examples=[
-            OpenApiExample(
-                "Owner sold the car", value={"reason": "Owner sold the vehicle."}, request_only=True
-            )
-        ],
-        responses={
-            200: OpenApiResponse(
-                AppointmentSerializer,
-                examples=[
-                    OpenApiExample(
-                        "Cancelled", value={**_APPOINTMENT_EXAMPLE, "status": "cancelled"}, response_only=True
-                    )
-                ],
-            ),
-            400: OpenApiResponse(ErrorSerializer, description="No reason given."),
-            404: _ERRORS[404],
-            409: OpenApiResponse(ErrorSerializer, description="The appointment is no longer scheduled."),
-        },
-    )
-    def post(self, request, pk: int) -> Response:
-        appointment = selectors.appointment_get(user=request.user, pk=pk)
-        data = _parsed(CancelSerializer, request.data)
-        dealer_ids = selectors.dealer_ids_with_perm(user=request.user, perm=selectors.CHANGE)
-        if appointment.dealer_id not in dealer_ids:
-            raise DomainError(
-                "Only the dealer's service department cancels its appointments.", code="forbidden"
-            )
-        services.appointment_cancel(
-            appointment_id=appointment.pk, dealer_ids=dealer_ids, reason=data["reason"], user=request.user
-        )
-        appointment.refresh_from_db()
-        return Response(AppointmentSerializer(appointment).data)

@@ -45,16 +45,6 @@ def appointment_get(*, user, pk: int) -> Appointment:
     return appointment
 
 
-def appointments_for_vin(*, user, vin: str, limit: int = 20) -> list[Appointment]:
-    """The VIN's appointments the user may see, latest first (one query), in local time."""
-    appointments = list(
-        appointments_for_user(user=user).filter(vehicle_id=vin).order_by("-start_at", "-pk")[:limit]
-    )
-    for appointment in appointments:
-        appointment.local_start = appointment.start_at.astimezone(dealer_zone(appointment.dealer))
-    return appointments
-
-
 def appointment_history(*, appointment: Appointment) -> QuerySet:
     return appointment.events.select_related("by").order_by("at", "pk")
 
@@ -113,10 +103,11 @@ def call_list_for_dealers(*, dealer_ids) -> QuerySet[AffectedVehicle]:
         .annotate(is_symptomatic=Exists(symptomatic), stop_sale=Exists(held))
         .filter(~Exists(open_appointment))
         .select_related("vehicle", "campaign")
+        # Only columns the open entries' index holds (campaign's affected_open_by_vehicle), so
+        # PostgreSQL reads the entries from the index alone.
         .only(
             "id",
             "added_at",
-            "status",
             "vehicle__vin",
             "vehicle__model_label",
             "vehicle__model_year",

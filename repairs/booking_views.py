@@ -38,9 +38,11 @@ from repairs.booking_forms import (
 from repairs.booking_tables import CallListTable
 from repairs.capacity import shop_closure_add, shop_closure_remove, shop_hours_set, shop_load_for
 from repairs.models import ShopClosure, ShopHours
+from repairs.ro_selectors import repair_dealer_ids
 
 CALL_LIST_PERMS = ("repairs.view_appointment", "dealers.view_servicingdealer")
 SHOP_VIEW = "repairs.view_shophours"
+CHECK_IN = "repairs.add_repairorder"
 FREE_DAYS_SHOWN = 14
 
 
@@ -147,12 +149,20 @@ def _detail(
     may_change = appointment.status == appointment.Status.SCHEDULED and appointment.dealer_id in (
         selectors.dealer_ids_with_perm(user=request.user, perm=selectors.CHANGE)
     )
+    # Checking the car in opens its repair order (repairs.ro_views): the service department
+    # of the appointment's dealer does it.
+    may_check_in = (
+        appointment.status == appointment.Status.SCHEDULED
+        and request.user.has_perm(CHECK_IN)
+        and appointment.dealer_id in repair_dealer_ids(user=request.user)
+    )
     context = {
         "appointment": appointment,
         "local_start": appointment.start_at.astimezone(services.dealer_zone(appointment.dealer)),
         "events": selectors.appointment_history(appointment=appointment),
         "slots": selectors.appointment_slots(appointment=appointment),
         "may_change": may_change,
+        "may_check_in": may_check_in,
     }
     if may_change:
         forms = forms or {}

@@ -14,6 +14,7 @@ from campaign.errors import DomainError
 from campaign.models import AffectedVehicle
 from dealers.access import scope_to_user, user_scope
 from dealers.inventory_selectors import roles_granting
+from repairs.appointments import dealer_zone
 from repairs.models import Appointment, OutcomeChange, RepairOrder, RepairOrderEvent, WarrantyClaim
 
 REPAIR_PERM = "repairs.change_repairorder"
@@ -100,7 +101,8 @@ class RepairHistory:
 
     @property
     def empty(self) -> bool:
-        return not (self.appointments or self.repair_orders or self.claims or self.outcomes)
+        """Nothing for the repair-history card (appointments have a card of their own)."""
+        return not (self.repair_orders or self.claims or self.outcomes)
 
 
 def outcome_permissions(*, user, entry: AffectedVehicle) -> tuple[bool, bool, bool]:
@@ -120,7 +122,9 @@ def outcome_permissions(*, user, entry: AffectedVehicle) -> tuple[bool, bool, bo
 
 
 def vehicle_repair_history(*, vin: str, user) -> RepairHistory:
-    """The VIN's appointments, repair orders, claims and outcome history, as the user may see them.
+    """The VIN's appointments (each with ``local_start``, in its dealer's time zone), repair
+    orders, claims and outcome history, as the user may see them: the vehicle record's
+    appointments card and its repair-history card, and the API's vehicle view.
 
     Queries, whatever the history's length: appointments, ROs and claims (each in scope, when
     the role reads them), the VIN's campaign entries with their servicing dealer, and the
@@ -131,8 +135,10 @@ def vehicle_repair_history(*, vin: str, user) -> RepairHistory:
         history.appointments.extend(
             scope_to_user(Appointment.objects.filter(vehicle_id=vin), user)
             .select_related("dealer", "campaign")
-            .order_by("-start_at")
+            .order_by("-start_at", "-pk")
         )
+        for appointment in history.appointments:
+            appointment.local_start = appointment.start_at.astimezone(dealer_zone(appointment.dealer))
     if user.has_perm(VIEW_RO):
         history.repair_orders.extend(
             scope_to_user(RepairOrder.objects.filter(vehicle_id=vin), user).select_related(

@@ -187,6 +187,22 @@ def _api_cancelled(world, persona, response, kwargs) -> None:
     assert Appointment.objects.get(pk=kwargs["pk"]).status == "cancelled"
 
 
+def _api_moved(world, persona, response, kwargs) -> None:
+    from repairs.models import Appointment
+
+    body = response.json()
+    appointment = Appointment.objects.get(pk=kwargs["pk"])
+    assert body["status"] == "scheduled" and body["start"].startswith(_monday() + "T10:00")
+    assert appointment.events.filter(reason="Matrix", by=world.users[persona]).exists()
+
+
+def _api_no_show(world, persona, response, kwargs) -> None:
+    from repairs.models import Appointment
+
+    assert response.json()["status"] == "no_show"
+    assert Appointment.objects.get(pk=kwargs["pk"]).events.filter(to_status="no_show").exists()
+
+
 SHOP_WRITE = {"weekday": 5, "opens_at": "08:00", "closes_at": "12:00", "technician_hours": "4"}
 
 CASES = [
@@ -304,5 +320,36 @@ CASES = [
         expect=dealer_a_object(ok=200, allowed=("service_manager_a",), anonymous=401),
         writes=("service_manager_a",),
         effect=_api_cancelled,
+    ),
+    Case(
+        "api-appointment-reschedule",
+        method="post",
+        kwargs=_of_a,
+        data=lambda w: json.dumps({"date": _monday(), "time": "10:00", "reason": "Matrix"}),
+        content_type="application/json",
+        expect=dealer_a_object(ok=200, allowed=("service_manager_a",), anonymous=401),
+        writes=("service_manager_a",),
+        effect=_api_moved,
+    ),
+    Case(
+        "api-appointment-reschedule",
+        method="post",
+        kwargs=_of_b,
+        data=lambda w: json.dumps({"date": _monday(), "time": "10:00", "reason": "Matrix"}),
+        content_type="application/json",
+        expect=dealer_b_object(ok=200, allowed=("service_manager_a",), anonymous=401),
+        writes=("service_manager_b",),
+        effect=_api_moved,
+        id="dealer-b",
+    ),
+    Case(
+        "api-appointment-no-show",
+        method="post",
+        kwargs=_past_of_a,
+        data=json.dumps({"reason": "Matrix"}),
+        content_type="application/json",
+        expect=dealer_a_object(ok=200, allowed=("service_manager_a",), anonymous=401),
+        writes=("service_manager_a",),
+        effect=_api_no_show,
     ),
 ]

@@ -154,12 +154,12 @@ def test_the_record_page_costs_a_fixed_number_of_queries(
     campaign_screen(
         owned.campaign_entries.get().campaign
     )  # the per-process VIN-table cache, warm as in production
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         # session, user, user and group permissions (2), vin_lookup (2: every campaign's
         # verdict on the VIN, then the covering campaigns' texts), the vehicle with its
         # servicing dealer and region, the user's memberships (scope), the owner-data log insert,
-        # the VIN's appointments in the user's scope (the booking section), and the repair
-        # history (5: appointments, ROs, claims, campaign entries, outcome changes).
+        # and the repair history (5: appointments, ROs, claims, campaign entries, outcome
+        # changes), whose appointments the appointments card shows (no query of its own).
         look_up(client, owned.vin)
 
 
@@ -203,8 +203,8 @@ def test_the_principals_record_with_inventory_costs_the_same_queries_for_1_or_8_
         )
     client = client_for(principal_a)
     campaign_screen(owned.campaign_entries.get().campaign)  # the per-process VIN-table cache, warm
-    with django_assert_num_queries(16):
-        # As the service manager's record (15), plus the principal's inventory units with this VIN
+    with django_assert_num_queries(15):
+        # As the service manager's record (14), plus the principal's inventory units with this VIN
         # (one query, at most 10 rows) — the scope is read once for both.
         response, _ = look_up(client, owned.vin)
     assert len(response.context["record"].inventory) == units

@@ -112,3 +112,53 @@ def test_rows_added_after_the_seed_get_fresh_pks(ale, active):
         ).pk
         > payment.pk
     )
+
+
+@pytest.mark.django_db
+def test_reimbursement_requests_in_every_state_with_receipts_decided_by_the_warranty_administrator(
+    ale, active
+):
+    from django.core.files.storage import default_storage
+
+    from demo.campaign_progress import reimbursement_window_seed
+    from demo.reimbursements import REQUESTS, reimbursements_seed
+    from repairs.models import ReimbursementRequest
+    from repairs.reimbursement_receipts import receipt_kind
+
+    out = io.StringIO()
+    assert reimbursement_window_seed(campaign=ale, stdout=out)
+    ale.refresh_from_db()
+    today = timezone.localdate()
+    # ALE's illustrative window (2005-2011) moved onto the demo's calendar, checked by the reader.
+    assert ale.reimbursement_from < today - dt.timedelta(days=900) and ale.reimbursement_until > today
+    assert "reimbursement window moved" in out.getvalue()
+    assert reimbursements_seed(campaign=ale, seed=1, stdout=out) == REQUESTS
+
+    requests = ReimbursementRequest.objects.filter(campaign=ale)
+    assert set(requests.values_list("status", flat=True)) == set(ReimbursementRequest.Status.values)
+    for request in requests:
+        assert ale.reimbursement_from <= request.repair_date <= today - dt.timedelta(days=75)
+        assert request.submitted_at <= timezone.now() and (today - request.submitted_at.date()).days <= 45
+        with default_storage.open(request.receipt.name) as receipt:
+            kind = receipt_kind(receipt.read(16))
+        assert kind is not None and kind.content_type == request.receipt_content_type
+        events = list(
+            request.events.order_by("at", "pk").values_list("from_status", "to_status", "by__username")
+        )
+        assert events[0] == ("", "submitted", None) and events[-1][1] == request.status
+        assert all(by == "warranty" for *_, by in events[1:])
+        assert [at for at in request.events.order_by("pk").values_list("at", flat=True)] == sorted(
+            request.events.values_list("at", flat=True)
+        )
+        if request.status == "approved":
+            assert 0 < request.approved_amount <= request.amount_paid and request.decided_at
+        elif request.status in ("denied", "more_info"):
+            assert request.decision_reason and request.decided_at
+        else:
+            assert request.decided_at is None
+    # Asked for more, then approved: both decisions in the history.
+    assert requests.filter(status="approved", events__to_status="more_info").exists()
+    # A second run files nothing, and the window stays where it is.
+    assert reimbursements_seed(campaign=ale, seed=1, stdout=out) == 0
+    assert not reimbursement_window_seed(campaign=ale, stdout=out)
+    assert requests.count() == REQUESTS

@@ -174,3 +174,21 @@ def test_seed_demo_puts_ale_in_owner_notification_with_a_past_phase_history(ale,
     # A second run leaves the phase and its history alone.
     call_command("seed_demo", "--vehicles", "50", stdout=StringIO())
     assert ale.phase_changes.count() == 3
+
+
+@pytest.mark.django_db
+def test_seed_demo_files_reimbursement_requests_inside_the_moved_window(ale, network_calls):
+    from django.utils import timezone
+
+    from repairs.models import ReimbursementRequest
+
+    out = StringIO()
+    call_command("seed_demo", "--vehicles", "120", stdout=out)
+    ale.refresh_from_db()
+    assert "reimbursement window moved onto the demo's calendar" in out.getvalue()
+    assert ale.reimbursement_from <= timezone.localdate() <= ale.reimbursement_until
+    statuses = set(ReimbursementRequest.objects.values_list("status", flat=True))
+    assert statuses == {"submitted", "more_info", "approved", "denied"}
+    assert "Reimbursement requests: 24 filed" in out.getvalue()
+    call_command("seed_demo", "--vehicles", "120", stdout=StringIO())
+    assert ReimbursementRequest.objects.count() == 24

@@ -184,3 +184,108 @@ def test_the_schema_documents_the_endpoints_with_examples(client):
     assert set(book["responses"]) >= {"201", "400", "409"}
     assert book["requestBody"]["content"]["application/json"]["examples"]
     assert "/api/v1/appointments/{id}/cancel/" in schema["paths"]
+
+
+def _booked(client, ale) -> dict:
+    response = client.post("/api/v1/appointments/", _body(affected(ale).vin), format="json")
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def test_reschedule_moves_the_appointment_and_its_hours(ale, shop, service_manager_a):
+    from repairs.models import AppointmentEvent
+
+    client = _client(service_manager_a)
+    created = _booked(client, ale)
+    tuesday = next_weekday(1)
+    moved = client.post(
+        f"/api/v1/appointments/{created['id']}/reschedule/",
+        {"date": tuesday.isoformat(), "time": "10:00", "reason": "Owner asked for Tuesday."},
+        format="json",
+    )
+    assert moved.status_code == 200, moved.json()
+    body = moved.json()
+    start = dt.datetime.fromisoformat(body["start"])
+    assert body["status"] == "scheduled" and (start.date(), start.strftime("%H:%M")) == (tuesday, "10:00")
+    appointment = Appointment.objects.get(pk=created["id"])
+    assert list(appointment.slots.values_list("day__date", flat=True)) == [tuesday]
+    event = AppointmentEvent.objects.filter(appointment=appointment).latest("pk")
+    assert (event.from_status, event.to_status, event.reason, event.by) == (
+        "scheduled",
+        "scheduled",
+        "Owner asked for Tuesday.",
+        service_manager_a,
+    )
+    assert event.from_start_at.isoformat() != event.to_start_at.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"date": "2026-13-01", "time": "10:00", "reason": "x"}, "date"),
+        ({"date": "2010-07-06", "time": "10:00", "reason": "x"}, "date"),
+        ({"date": "next tuesday", "time": "10:00", "reason": "x"}, "date"),
+        ({"time": "10:00", "reason": "x"}, "date"),
+        ({"date": "NEXT_TUESDAY", "time": "25:00", "reason": "x"}, "time"),
+        ({"date": "NEXT_TUESDAY", "time": "10:00"}, "reason"),
+        ({"date": "NEXT_TUESDAY", "time": "10:00", "reason": "   "}, "reason"),
+    ],
+)
+def test_a_reschedule_refused_is_400_and_moves_nothing(ale, shop, service_manager_a, body, field):
+    client = _client(service_manager_a)
+    created = _booked(client, ale)
+    body = {k: next_weekday(1).isoformat() if v == "NEXT_TUESDAY" else v for k, v in body.items()}
+    refused = client.post(f"/api/v1/appointments/{created['id']}/reschedule/", body, format="json")
+    assert refused.status_code == 400, refused.json()
+    assert refused.json()["code"] == "invalid" and refused.json()["field"] == field
+    assert client.get(f"/api/v1/appointments/{created['id']}/").json() == created
+
+
+def test_reschedule_another_dealers_is_404_a_closed_one_409_a_principal_403(
+    ale, shop, service_manager_a, service_manager_b, principal_a
+):
+    client = _client(service_manager_a)
+    created = _booked(client, ale)
+    url = f"/api/v1/appointments/{created['id']}/reschedule/"
+    body = {"date": next_weekday(1).isoformat(), "time": "10:00", "reason": "Moved"}
+    stranger = _client(service_manager_b).post(url, body, format="json")
+    assert stranger.status_code == 404 and stranger.json()["code"] == "not_found"
+    principal = _client(principal_a).post(url, body, format="json")
+    assert principal.status_code == 403 and principal.json()["code"] in ("forbidden", "permission_denied")
+    client.post(f"/api/v1/appointments/{created['id']}/cancel/", {"reason": "Sold"}, format="json")
+    closed = client.post(url, body, format="json")
+    assert closed.status_code == 409 and closed.json()["code"] == "conflict"
+    assert Appointment.objects.get(pk=created["id"]).events.count() == 2  # booked, cancelled
+
+
+def test_no_show_only_after_the_start_then_200_and_closed(ale, shop, service_manager_a, service_manager_b):
+    from django.utils import timezone
+
+    client = _client(service_manager_a)
+    created = _booked(client, ale)
+    url = f"/api/v1/appointments/{created['id']}/no-show/"
+    early = client.post(url, {"reason": "Did not come"}, format="json")
+    assert early.status_code == 400 and "after the appointment's start" in early.json()["detail"]
+    Appointment.objects.filter(pk=created["id"]).update(start_at=timezone.now() - dt.timedelta(hours=2))
+    assert client.post(url, {}, format="json").status_code == 400
+    assert _client(service_manager_b).post(url, {"reason": "x"}, format="json").status_code == 404
+    done = client.post(url, {"reason": "Did not come; two calls unanswered."}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == "no_show"
+    appointment = Appointment.objects.get(pk=created["id"])
+    assert not appointment.slots.exists()  # the hours are free again
+    event = appointment.events.latest("pk")
+    assert (event.from_status, event.to_status, event.by) == ("scheduled", "no_show", service_manager_a)
+    again = client.post(url, {"reason": "again"}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "conflict"
+
+
+def test_the_schema_documents_reschedule_and_no_show_with_examples_and_errors():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path in ("/api/v1/appointments/{id}/reschedule/", "/api/v1/appointments/{id}/no-show/"):
+        operation = schema["paths"][path]["post"]
+        assert set(operation["responses"]) >= {"200", "400", "403", "404", "409"}, path
+        assert operation["requestBody"]["content"]["application/json"]["examples"], path
+        for status in ("200", "400", "404", "409"):
+            assert operation["responses"][status]["content"]["application/json"]["examples"], (path, status)

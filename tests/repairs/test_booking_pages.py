@@ -254,6 +254,18 @@ def test_cancel_reschedule_and_no_show_from_the_detail_page(client, ale, shop, s
     assert "Owner asked" in history and "Sold" in history and "Reschedule" not in history
 
 
+def test_the_detail_page_checks_a_scheduled_appointment_in(client, ale, shop, service_manager_a, principal_a):
+    appointment = _book(ale, shop, service_manager_a)
+    check_in = reverse("repair-order-check-in", args=[appointment.pk])
+    client.force_login(service_manager_a)
+    assert check_in in client.get(reverse("booking-detail", args=[appointment.pk])).content.decode()
+    client.force_login(principal_a)  # reads the appointment, opens no repair order
+    assert check_in not in client.get(reverse("booking-detail", args=[appointment.pk])).content.decode()
+    appointment_cancel(appointment_id=appointment.pk, dealer_ids={shop.pk}, reason="Sold", user=None)
+    client.force_login(service_manager_a)
+    assert check_in not in client.get(reverse("booking-detail", args=[appointment.pk])).content.decode()
+
+
 # --- shop hours ----------------------------------------------------------------------------------
 
 
@@ -310,3 +322,35 @@ def test_the_vehicle_record_lists_the_vins_appointments_in_scope(
     client.force_login(service_manager_b)
     html = client.get(reverse("vehicle-record"), {"vin": appointment.vehicle_id}).content.decode()
     assert reverse("booking-detail", args=[appointment.pk]) not in html
+
+
+def test_the_vehicle_record_shows_each_appointment_once_with_its_actions(
+    client, ale, shop, service_manager_a, principal_a, preowned_manager_a
+):
+    vin = affected(ale, dealer=shop).vin
+    cancelled = _book(ale, shop, service_manager_a, vin=vin)
+    appointment_cancel(
+        appointment_id=cancelled.pk, dealer_ids={shop.pk}, reason="Owner away", user=service_manager_a
+    )
+    scheduled = _book(ale, shop, service_manager_a, vin=vin, time=dt.time(10, 0))
+    client.force_login(service_manager_a)
+    html = client.get(reverse("vehicle-record"), {"vin": vin}).content.decode()
+    # One appointments card; the repair-history card does not list them again.
+    assert html.count('data-testid="appointments"') == 1 and "history-appointments" not in html
+    for appointment in (cancelled, scheduled):
+        assert html.count(f'href="{reverse("booking-detail", args=[appointment.pk])}"') == 1
+    assert html.count(f"{next_weekday(0):%Y-%m-%d} 10:00") == 1
+    # Its actions: book, and check in the scheduled one (not the cancelled one).
+    assert f"{reverse('booking-book')}?vin={vin}" in html
+    assert reverse("repair-order-check-in", args=[scheduled.pk]) in html
+    assert reverse("repair-order-check-in", args=[cancelled.pk]) not in html
+    # A principal reads appointments but neither books nor checks in; a pre-owned manager
+    # does not read appointments, so gets no card.
+    client.force_login(principal_a)
+    html = client.get(reverse("vehicle-record"), {"vin": vin}).content.decode()
+    assert reverse("booking-detail", args=[scheduled.pk]) in html
+    assert reverse("repair-order-check-in", args=[scheduled.pk]) not in html
+    assert f"{reverse('booking-book')}?vin=" not in html
+    client.force_login(preowned_manager_a)
+    html = client.get(reverse("vehicle-record"), {"vin": vin}).content.decode()
+    assert 'data-testid="appointments"' not in html

@@ -3,7 +3,9 @@
 It lives in the demo app because it orchestrates every app: ALE's affected-VIN list with
 its registered owners (through the same import service staff use), then the dealer network
 (``demo.network.network_seed``, with shop hours and claim rates from ``demo.dealer_terms``),
-with the campaign moved past its preliminary notice (``demo.campaign_progress``).
+with the campaign moved past its preliminary notice and its reimbursement window onto the
+demo's calendar (``demo.campaign_progress``); then weeks of remedy work (``demo.activity``) and
+owner reimbursement requests (``demo.reimbursements``).
 """
 
 from __future__ import annotations
@@ -86,14 +88,18 @@ class Command(BaseCommand):
             f"(generated in {generated - started:.1f} s, imported in {time.perf_counter() - generated:.1f} s)."
         )
 
-        from demo.campaign_progress import campaign_progress_seed
+        from demo.campaign_progress import campaign_progress_seed, reimbursement_window_seed
         from demo.network import network_seed
 
         campaign_progress_seed(campaign=campaign, stdout=self.stdout)
+        reimbursement_window_seed(campaign=campaign, stdout=self.stdout)
+        campaign.refresh_from_db()
         network_seed(stdout=self.stdout, seed=seed)
         from demo.activity import activity_seed
+        from demo.reimbursements import reimbursements_seed
 
         activity_started = time.perf_counter()
         activity_seed(campaign=campaign, seed=seed, stdout=self.stdout)
+        reimbursements_seed(campaign=campaign, seed=seed, stdout=self.stdout)
         self.stdout.write(f"  (activity took {time.perf_counter() - activity_started:.1f} s)\n")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.perf_counter() - started:.1f} s."))
