@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0010_ale_remedy'),
+        ('campaign', '0011_kits'),
     ]
 
     operations = [
