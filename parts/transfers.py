@@ -115,7 +115,11 @@ def transfer_request(
     return transfer
 
 
-def _visible(*, transfer_id: int, user) -> Transfer:
+def _visible(*, transfer_id: int, user, perm: str) -> Transfer:
+    """The transfer if the user may see it: a role without ``perm`` is refused (403) before
+    the look-up, so a stranger's transfer stays a 404 and nothing more."""
+    if not user.has_perm(perm):
+        raise DomainError("Your role does not take this step of a transfer.", code="forbidden")
     transfer = transfers_for_user(user=user).filter(pk=transfer_id).first()
     if transfer is None:
         raise DomainError("No such transfer.", code="not_found")
@@ -145,7 +149,7 @@ def _advance(
 
 @transaction.atomic
 def transfer_approve(*, transfer_id: int, user, reason: str = "") -> Transfer:
-    transfer = _visible(transfer_id=transfer_id, user=user)
+    transfer = _visible(transfer_id=transfer_id, user=user, perm=APPROVE_PERM)
     if not _may_approve(user, transfer):
         raise DomainError(
             "Only the sending dealer's parts manager or regional staff approve.", code="forbidden"
@@ -155,7 +159,7 @@ def transfer_approve(*, transfer_id: int, user, reason: str = "") -> Transfer:
 
 @transaction.atomic
 def transfer_decline(*, transfer_id: int, user, reason: str) -> Transfer:
-    transfer = _visible(transfer_id=transfer_id, user=user)
+    transfer = _visible(transfer_id=transfer_id, user=user, perm=APPROVE_PERM)
     if not _may_approve(user, transfer):
         raise DomainError(
             "Only the sending dealer's parts manager or regional staff decline.", code="forbidden"
@@ -167,7 +171,7 @@ def transfer_decline(*, transfer_id: int, user, reason: str) -> Transfer:
 
 @transaction.atomic
 def transfer_cancel(*, transfer_id: int, user, reason: str = "") -> Transfer:
-    transfer = _visible(transfer_id=transfer_id, user=user)
+    transfer = _visible(transfer_id=transfer_id, user=user, perm=REQUEST_PERM)
     if not _parts_manager_at(user, transfer.to_dealer_id, REQUEST_PERM):
         raise DomainError("Only the requesting dealer's parts manager cancels.", code="forbidden")
     return _advance(
@@ -178,7 +182,7 @@ def transfer_cancel(*, transfer_id: int, user, reason: str = "") -> Transfer:
 @transaction.atomic
 def transfer_ship(*, transfer_id: int, user, reference: str = "") -> Transfer:
     """The sender's kits leave: its on hand down, the receiver's inbound up; refused if short."""
-    transfer = _visible(transfer_id=transfer_id, user=user)
+    transfer = _visible(transfer_id=transfer_id, user=user, perm=CHANGE_PERM)
     if not _parts_manager_at(user, transfer.from_dealer_id, CHANGE_PERM):
         raise DomainError("Only the sending dealer's parts manager ships.", code="forbidden")
     reference = (reference or "").strip()[:60]
@@ -220,7 +224,7 @@ def transfer_ship(*, transfer_id: int, user, reference: str = "") -> Transfer:
 @transaction.atomic
 def transfer_receive(*, transfer_id: int, user) -> Transfer:
     """The kits arrive: the receiver's inbound becomes on hand, and goes to its waiting vehicles."""
-    transfer = _visible(transfer_id=transfer_id, user=user)
+    transfer = _visible(transfer_id=transfer_id, user=user, perm=CHANGE_PERM)
     if not _parts_manager_at(user, transfer.to_dealer_id, CHANGE_PERM):
         raise DomainError("Only the receiving dealer's parts manager receives.", code="forbidden")
     label = f"Transfer {transfer.pk}"
