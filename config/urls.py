@@ -8,6 +8,7 @@ urlpatterns = [
     # First: the public VIN API is the hot path, and URL resolution walks this list in order.
     path("api/v1/", include("campaign.api_urls")),
     path("api/v1/", include("repairs.api_urls")),
+    path("api/v1/", include("parts.supply_api_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -28,6 +29,9 @@ urlpatterns = [
     path("repair-orders/", include("repairs.ro_urls")),
     path("claims/", include("repairs.claim_urls")),
     path("reimbursement/", include("repairs.reimbursement_urls")),
+    path("parts/allocations/", include("parts.allocation_urls")),
+    path("parts/inbound/", include("parts.inbound_urls")),
+    path("parts/transfers/", include("parts.transfer_urls")),
     path("", include("dealers.urls")),
 ]
 

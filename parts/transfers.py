@@ -57,20 +57,36 @@ def _may_approve(user, transfer: Transfer) -> bool:
     )
 
 
+def transfer_may(*, user, transfer: Transfer, step: str) -> bool:
+    """Whether the user's role, at this transfer's dealers, takes ``step`` (whatever the status)."""
+    if step in ("approve", "decline"):
+        return _may_approve(user, transfer)
+    if step == "ship":
+        return _parts_manager_at(user, transfer.from_dealer_id, CHANGE_PERM)
+    if step == "receive":
+        return _parts_manager_at(user, transfer.to_dealer_id, CHANGE_PERM)
+    if step == "cancel":
+        return _parts_manager_at(user, transfer.to_dealer_id, REQUEST_PERM)
+    raise ValueError(step)
+
+
+# The statuses each step starts from.
+STEP_FROM = {
+    "approve": (Status.REQUESTED,),
+    "decline": (Status.REQUESTED,),
+    "ship": (Status.APPROVED,),
+    "receive": (Status.SHIPPED,),
+    "cancel": (Status.REQUESTED, Status.APPROVED),
+}
+
+
 def transfer_actions(*, user, transfer: Transfer) -> set[str]:
     """What ``user`` may do with ``transfer`` now (the buttons a page shows)."""
-    actions = set()
-    if transfer.status == Status.REQUESTED and _may_approve(user, transfer):
-        actions |= {"approve", "decline"}
-    if transfer.status == Status.APPROVED and _parts_manager_at(user, transfer.from_dealer_id, CHANGE_PERM):
-        actions.add("ship")
-    if transfer.status == Status.SHIPPED and _parts_manager_at(user, transfer.to_dealer_id, CHANGE_PERM):
-        actions.add("receive")
-    if transfer.status in (Status.REQUESTED, Status.APPROVED) and _parts_manager_at(
-        user, transfer.to_dealer_id, REQUEST_PERM
-    ):
-        actions.add("cancel")
-    return actions
+    return {
+        step
+        for step, statuses in STEP_FROM.items()
+        if transfer.status in statuses and transfer_may(user=user, transfer=transfer, step=step)
+    }
 
 
 def transfer_request_dealers(*, user):

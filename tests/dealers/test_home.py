@@ -249,7 +249,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Dealer settings",
             ],
         ),
-        ("parts_manager_a", ["Home", "Vehicle record", "Appointments", "Campaigns", "Repair orders"]),
+        ("parts_manager_a", ["Home", "Vehicle record", "Appointments", "Campaigns", "Repair orders", "Transfers"]),
         ("preowned_manager_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
         (
             "principal_a",
@@ -262,6 +262,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Held units",
                 "Repair orders",
                 "Claims",
+                "Transfers",
                 "Dealer settings",
             ],
         ),
@@ -276,6 +277,8 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Held units",
                 "Repair orders",
                 "Claims",
+                "Transfers",
+                "Allocations",
             ],
         ),
         (
@@ -289,6 +292,8 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Held units",
                 "Repair orders",
                 "Claims",
+                "Transfers",
+                "Allocations",
             ],
         ),
         (
