@@ -60,7 +60,9 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         "cash-coin",
         section="/reimbursement/review/",
     ),
-    NavEntry("Transfers", "transfer-list", "parts.view_transfer", "arrow-left-right", section="/parts/transfers/"),
+    NavEntry(
+        "Transfers", "transfer-list", "parts.view_transfer", "arrow-left-right", section="/parts/transfers/"
+    ),
     NavEntry(
         "Allocations", "allocation-list", "parts.view_allocation", "diagram-3", section="/parts/allocations/"
     ),

@@ -249,7 +249,10 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Dealer settings",
             ],
         ),
-        ("parts_manager_a", ["Home", "Vehicle record", "Appointments", "Campaigns", "Repair orders", "Transfers"]),
+        (
+            "parts_manager_a",
+            ["Home", "Vehicle record", "Appointments", "Campaigns", "Repair orders", "Transfers"],
+        ),
         ("preowned_manager_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
         (
             "principal_a",
