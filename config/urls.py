@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", include("campaign.api_urls")),
     path("api/v1/", include("repairs.api_urls")),
     path("api/v1/", include("parts.stock_api_urls")),
+    path("api/v1/", include("parts.supply_api_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -30,6 +31,9 @@ urlpatterns = [
     path("claims/", include("repairs.claim_urls")),
     path("reimbursement/", include("repairs.reimbursement_urls")),
     path("parts/stock/", include("parts.stock_urls")),
+    path("parts/allocations/", include("parts.allocation_urls")),
+    path("parts/inbound/", include("parts.inbound_urls")),
+    path("parts/transfers/", include("parts.transfer_urls")),
     path("", include("dealers.urls")),
 ]
 

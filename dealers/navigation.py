@@ -61,6 +61,12 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         "cash-coin",
         section="/reimbursement/review/",
     ),
+    NavEntry(
+        "Transfers", "transfer-list", "parts.view_transfer", "arrow-left-right", section="/parts/transfers/"
+    ),
+    NavEntry(
+        "Allocations", "allocation-list", "parts.view_allocation", "diagram-3", section="/parts/allocations/"
+    ),
     NavEntry("Dealer settings", "dealer-settings", "dealers.view_dealer_settings", "sliders"),
     NavEntry("Admin", "admin:index", STAFF, "gear", section="/admin/"),
 )

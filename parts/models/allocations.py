@@ -58,6 +58,9 @@ class AllocationLine(models.Model):
     dealer = models.ForeignKey(Dealer, on_delete=models.PROTECT, related_name="+")
     demand = models.PositiveIntegerField(default=0)
     on_hand = models.IntegerField(default=0)
+    # The rest of the stock the preview showed: what the dealer could still give out, what is on its way.
+    available = models.IntegerField(default=0)
+    inbound = models.IntegerField(default=0)
     days_of_supply = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
     proposed = models.PositiveIntegerField(default=0)
     quantity = models.PositiveIntegerField(default=0)

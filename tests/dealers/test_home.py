@@ -252,7 +252,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
         ),
         (
             "parts_manager_a",
-            ["Home", "Vehicle record", "Appointments", "Campaigns", "Repair orders", "Parts"],
+            ["Home", "Vehicle record", "Appointments", "Campaigns", "Repair orders", "Parts", "Transfers"],
         ),
         ("preowned_manager_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
         (
@@ -267,6 +267,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Repair orders",
                 "Parts",
                 "Claims",
+                "Transfers",
                 "Dealer settings",
             ],
         ),
@@ -282,6 +283,8 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Repair orders",
                 "Parts",
                 "Claims",
+                "Transfers",
+                "Allocations",
             ],
         ),
         (
@@ -296,6 +299,8 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Repair orders",
                 "Parts",
                 "Claims",
+                "Transfers",
+                "Allocations",
             ],
         ),
         (
