@@ -8,6 +8,7 @@ urlpatterns = [
     # First: the public VIN API is the hot path, and URL resolution walks this list in order.
     path("api/v1/", include("campaign.api_urls")),
     path("api/v1/", include("repairs.api_urls")),
+    path("api/v1/", include("parts.waitlist_api_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

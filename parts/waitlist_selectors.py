@@ -71,6 +71,7 @@ def waitlist_for_dealer(*, dealer_id: int) -> QuerySet[KitReservation]:
             "vehicle__model_year",
             "kit__part_number",
             "campaign__code",
+            "dealer__code",
             "dealer__time_zone",
         )
         .order_by("-symptomatic", "-stop_sale", "queued_at", "pk")
