@@ -153,7 +153,9 @@ def _snapshot_models() -> list:
     """Every table a view of ours could write: the product's apps, users, groups, the admin log."""
     User = get_user_model()
     models = [
-        m for label in ("campaign", "dealers", "repairs") for m in apps.get_app_config(label).get_models()
+        m
+        for label in ("campaign", "dealers", "repairs", "parts")
+        for m in apps.get_app_config(label).get_models()
     ]
     return [*models, User, Group, User.groups.through, User.user_permissions.through, LogEntry]
 
