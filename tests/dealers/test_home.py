@@ -192,8 +192,9 @@ def test_service_home_query_count_does_not_grow_with_vehicles(
     client = client_for(service_manager_a)
     # session, user, memberships, campaigns, notices, membership badges, the grouped
     # counts, the dealers for their names, and the two permission queries of the navigation;
-    # the booking panel: its dealers, today's and tomorrow's appointments, the call list's count.
-    with django_assert_num_queries(13):
+    # the booking panel: its dealers, today's and tomorrow's appointments, the call list's count;
+    # the parts panel: its dealers, the at-risk appointments, the count of owners to call.
+    with django_assert_num_queries(16):
         assert client.get("/").status_code == 200
 
 
@@ -243,13 +244,17 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Home",
                 "Vehicle record",
                 "Appointments",
+                "Wait-list",
                 "Campaigns",
                 "Repair orders",
                 "Claims",
                 "Dealer settings",
             ],
         ),
-        ("parts_manager_a", ["Home", "Vehicle record", "Appointments", "Campaigns", "Repair orders"]),
+        (
+            "parts_manager_a",
+            ["Home", "Vehicle record", "Appointments", "Wait-list", "Campaigns", "Repair orders"],
+        ),
         ("preowned_manager_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
         (
             "principal_a",
@@ -257,6 +262,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Home",
                 "Vehicle record",
                 "Appointments",
+                "Wait-list",
                 "Campaigns",
                 "Inventory",
                 "Held units",
@@ -271,6 +277,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Home",
                 "Vehicle record",
                 "Appointments",
+                "Wait-list",
                 "Campaigns",
                 "Inventory",
                 "Held units",
@@ -284,6 +291,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Home",
                 "Vehicle record",
                 "Appointments",
+                "Wait-list",
                 "Campaigns",
                 "Inventory",
                 "Held units",
