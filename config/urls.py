@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", include("repairs.api_urls")),
     path("api/v1/", include("parts.stock_api_urls")),
     path("api/v1/", include("parts.supply_api_urls")),
+    path("api/v1/", include("parts.waitlist_api_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -34,6 +35,7 @@ urlpatterns = [
     path("parts/allocations/", include("parts.allocation_urls")),
     path("parts/inbound/", include("parts.inbound_urls")),
     path("parts/transfers/", include("parts.transfer_urls")),
+    path("parts/wait-list/", include("parts.waitlist_urls")),
     path("", include("dealers.urls")),
 ]
 

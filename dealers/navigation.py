@@ -41,6 +41,9 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         "calendar-week",
         section="/appointments/",
     ),
+    NavEntry(
+        "Wait-list", "waitlist", "parts.view_kitreservation", "hourglass-split", section="/parts/wait-list/"
+    ),
     NavEntry("Campaigns", "campaign-list", "campaign.view_campaign", "megaphone", section="/campaigns/"),
     NavEntry("Inventory", "inventory-list", "dealers.view_inventoryunit", "car-front", section="/inventory/"),
     NavEntry("Held units", "inventory-held", "dealers.view_inventoryunit", "sign-stop"),

@@ -31,6 +31,16 @@ def balance_locked(*, dealer_id: int, kit_id: int) -> StockBalance:
     )
 
 
+def balances_locked(keys) -> dict[tuple[int, int], StockBalance]:
+    """Several balances, ``{(dealer_id, kit_id): balance}``, locked in one order (dealer, kit).
+
+    A vehicle that moves from dealer A to dealer B touches both balances; two such moves in
+    opposite directions would deadlock if each locked its own dealer first. Locking in the
+    same order everywhere makes the second one wait instead.
+    """
+    return {key: balance_locked(dealer_id=key[0], kit_id=key[1]) for key in sorted(set(keys))}
+
+
 def _unit(kit: Kit, n: int) -> str:
     return f"{n} kit{'s' if abs(n) != 1 else ''} of {kit.part_number}"
 

@@ -18,7 +18,7 @@ from campaign.errors import DomainError
 from campaign.models import AffectedVehicle, Campaign, Kit
 from campaign.remedy import remedy_operation_for_vin
 from dealers.models import InventoryUnit
-from parts.ledger import Kind, balance_locked, stock_move
+from parts.ledger import Kind, balance_locked, balances_locked, stock_move
 from parts.models import KitReservation, KitReservationEvent, PartsArrivedNotice, StockBalance
 from repairs.models import Appointment
 
@@ -108,12 +108,33 @@ def _release(reservation: KitReservation, *, user, reason: str) -> None:
         )
 
 
-def _live(*, vin: str, campaign_id: int) -> KitReservation | None:
-    return (
-        KitReservation.objects.select_for_update()
-        .filter(vehicle_id=vin, campaign_id=campaign_id, status__in=KitReservation.LIVE_STATUSES)
-        .first()
+def _live(*, vin: str, campaign_id: int, lock: bool = True) -> KitReservation | None:
+    """The VIN's live claim on a kit. Lock it only once its balance is locked: balances are
+    always locked before reservations (``kits_distribute`` updates reservations under the
+    balance's lock), or two transactions could each hold what the other waits for."""
+    queryset = KitReservation.objects.filter(
+        vehicle_id=vin, campaign_id=campaign_id, status__in=KitReservation.LIVE_STATUSES
     )
+    return (queryset.select_for_update() if lock else queryset).first()
+
+
+def _locked_with_live(*, dealer_id: int, kit: Kit, vin: str, campaign_id: int):
+    """Lock this dealer's balance of ``kit`` and, if the VIN holds a live claim elsewhere, that
+    balance too, in ledger order (``balances_locked``); then the claim itself.
+
+    A reservation's dealer and kit never change, so a first look without a lock says which
+    balances to take; the loop covers the claim being replaced meanwhile by one at yet
+    another dealer (the new balance is then locked too before anything moves).
+    """
+    keys = {(dealer_id, kit.pk)}
+    while True:
+        peek = _live(vin=vin, campaign_id=campaign_id, lock=False)
+        if peek is not None:
+            keys.add((peek.dealer_id, peek.kit_id))
+        balances = balances_locked(keys)
+        reservation = _live(vin=vin, campaign_id=campaign_id)
+        if reservation is None or (reservation.dealer_id, reservation.kit_id) in balances:
+            return balances[(dealer_id, kit.pk)], reservation
 
 
 def _queue(*, dealer_id: int, kit: Kit, vin: str, campaign_id: int, symptomatic: bool, user, **fields):
@@ -156,8 +177,12 @@ def reservation_for_appointment(*, appointment: Appointment, user) -> KitReserva
     kit = kit_for_vin(campaign=appointment.campaign, vin=appointment.vehicle_id)
     if kit is None:
         return None
-    balance = balance_locked(dealer_id=appointment.dealer_id, kit_id=kit.pk)
-    reservation = _live(vin=appointment.vehicle_id, campaign_id=appointment.campaign_id)
+    balance, reservation = _locked_with_live(
+        dealer_id=appointment.dealer_id,
+        kit=kit,
+        vin=appointment.vehicle_id,
+        campaign_id=appointment.campaign_id,
+    )
     if reservation is not None and (
         reservation.dealer_id != appointment.dealer_id or reservation.kit_id != kit.pk
     ):
@@ -192,6 +217,7 @@ def reservation_for_appointment(*, appointment: Appointment, user) -> KitReserva
     return reservation
 
 
+@transaction.atomic
 def reservation_release_for_appointment(*, appointment: Appointment, user, reason: str) -> None:
     """A cancellation or no-show: the appointment's kit goes to the next in line."""
     reservation = KitReservation.objects.filter(
@@ -201,13 +227,16 @@ def reservation_release_for_appointment(*, appointment: Appointment, user, reaso
         _release(reservation, user=user, reason=reason)
 
 
+@transaction.atomic
 def reservation_release_for_vin(*, vin: str, campaign_id: int, user, reason: str) -> None:
     """The VIN needs no kit any more (remedied elsewhere, not needed, unreachable)."""
-    reservation = _live(vin=vin, campaign_id=campaign_id)
+    # No lock here: ``_release`` locks the balance first, then re-reads the status.
+    reservation = _live(vin=vin, campaign_id=campaign_id, lock=False)
     if reservation is not None:
         _release(reservation, user=user, reason=reason)
 
 
+@transaction.atomic
 def reservation_consume(*, repair_order, user) -> None:
     """RO completion uses the vehicle's kit: its reserved one, else one available at the dealer.
 
@@ -217,8 +246,12 @@ def reservation_consume(*, repair_order, user) -> None:
     kit = kit_for_vin(campaign=repair_order.campaign, vin=repair_order.vehicle_id)
     if kit is None:
         return
-    balance = balance_locked(dealer_id=repair_order.dealer_id, kit_id=kit.pk)
-    reservation = _live(vin=repair_order.vehicle_id, campaign_id=repair_order.campaign_id)
+    balance, reservation = _locked_with_live(
+        dealer_id=repair_order.dealer_id,
+        kit=kit,
+        vin=repair_order.vehicle_id,
+        campaign_id=repair_order.campaign_id,
+    )
     if reservation is not None and (
         reservation.dealer_id != repair_order.dealer_id or reservation.kit_id != kit.pk
     ):

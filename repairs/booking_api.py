@@ -29,6 +29,9 @@ from repairs import appointments as services
 from repairs import booking_selectors as selectors
 from repairs.models import Appointment
 
+# The kit behind ``part_number``, joined in the same query as the appointments (lists stay flat).
+KIT = "kit_reservation__kit"
+
 
 class AppointmentSerializer(serializers.ModelSerializer):
     vin = serializers.CharField(source="vehicle_id", help_text="17-character VIN.")
@@ -37,7 +40,17 @@ class AppointmentSerializer(serializers.ModelSerializer):
     start = serializers.SerializerMethodField(help_text="ISO 8601 with the dealer's UTC offset.")
     parts = serializers.CharField(
         source="parts_status",
-        help_text='"not_tracked" until parts are tracked; then "reserved" or "waiting".',
+        help_text='"not_tracked" when the campaign tracks no kit for the VIN; else "reserved" (a kit is '
+        'held for it) or "waiting" (for parts: it turns to "reserved" when its kit arrives).',
+    )
+    # The parts app's reservation, reached by its related name (a string: repairs never imports
+    # parts); no reservation (parts not tracked) answers null.
+    part_number = serializers.CharField(
+        source="kit_reservation.kit.part_number",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The stocked kit's part number; null when parts are not tracked.",
     )
 
     class Meta:
@@ -53,6 +66,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "transport",
             "symptomatic",
             "parts",
+            "part_number",
         )
 
     def get_start(self, obj: Appointment) -> str:
@@ -107,7 +121,8 @@ _APPOINTMENT_EXAMPLE = {
     "hours": "6.0",
     "transport": "loaner",
     "symptomatic": True,
-    "parts": "not_tracked",
+    "parts": "reserved",
+    "part_number": "04906-31021",
 }
 _ERRORS = {
     400: OpenApiResponse(
@@ -159,7 +174,11 @@ class AppointmentListCreate(generics.ListAPIView):
     filter_backends = ()
 
     def get_queryset(self):
-        appointments = selectors.appointments_for_user(user=self.request.user).order_by("start_at", "pk")
+        appointments = (
+            selectors.appointments_for_user(user=self.request.user)
+            .select_related(KIT)
+            .order_by("start_at", "pk")
+        )
         if raw := self.request.query_params.get("date"):
             try:
                 date = dt.date.fromisoformat(raw)

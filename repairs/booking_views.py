@@ -44,6 +44,9 @@ CALL_LIST_PERMS = ("repairs.view_appointment", "dealers.view_servicingdealer")
 SHOP_VIEW = "repairs.view_shophours"
 CHECK_IN = "repairs.add_repairorder"
 FREE_DAYS_SHOWN = 14
+# The parts app's permission to put an owner on the wait-list (named, not imported: repairs
+# never imports parts).
+WAITLIST_JOIN = "parts.add_kitreservation"
 
 
 def _one_dealer(request: HttpRequest, dealer_ids) -> Dealer:
@@ -68,7 +71,8 @@ def call_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=selectors.call_list_for_dealer(dealer_id=dealer.pk)
     )
     may_book = dealer.pk in selectors.dealer_ids_with_perm(user=request.user, perm=selectors.BOOK)
-    table = CallListTable(filterset.qs, may_book=may_book)
+    may_join = dealer.pk in selectors.dealer_ids_with_perm(user=request.user, perm=WAITLIST_JOIN)
+    table = CallListTable(filterset.qs, may_book=may_book, may_join=may_join)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     if response := table_export(request, table, name="call-list"):
         return response

@@ -192,8 +192,9 @@ def test_service_home_query_count_does_not_grow_with_vehicles(
     client = client_for(service_manager_a)
     # session, user, memberships, campaigns, notices, membership badges, the grouped
     # counts, the dealers for their names, and the two permission queries of the navigation;
-    # the booking panel: its dealers, today's and tomorrow's appointments, the call list's count.
-    with django_assert_num_queries(13):
+    # the booking panel: its dealers, today's and tomorrow's appointments, the call list's count;
+    # the parts panel: its dealers, the at-risk appointments, the count of owners to call.
+    with django_assert_num_queries(16):
         assert client.get("/").status_code == 200
 
 
@@ -243,6 +244,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Home",
                 "Vehicle record",
                 "Appointments",
+                "Wait-list",
                 "Campaigns",
                 "Repair orders",
                 "Parts",
@@ -252,7 +254,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
         ),
         (
             "parts_manager_a",
-            ["Home", "Vehicle record", "Appointments", "Campaigns", "Repair orders", "Parts", "Transfers"],
+            ["Home", "Vehicle record", "Appointments", "Wait-list", "Campaigns", "Repair orders", "Parts", "Transfers"],
         ),
         ("preowned_manager_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
         (
@@ -261,6 +263,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Home",
                 "Vehicle record",
                 "Appointments",
+                "Wait-list",
                 "Campaigns",
                 "Inventory",
                 "Held units",
@@ -277,6 +280,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Home",
                 "Vehicle record",
                 "Appointments",
+                "Wait-list",
                 "Campaigns",
                 "Inventory",
                 "Held units",
@@ -293,6 +297,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Home",
                 "Vehicle record",
                 "Appointments",
+                "Wait-list",
                 "Campaigns",
                 "Inventory",
                 "Held units",
