@@ -254,7 +254,16 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
         ),
         (
             "parts_manager_a",
-            ["Home", "Vehicle record", "Appointments", "Wait-list", "Campaigns", "Repair orders", "Parts", "Transfers"],
+            [
+                "Home",
+                "Vehicle record",
+                "Appointments",
+                "Wait-list",
+                "Campaigns",
+                "Repair orders",
+                "Parts",
+                "Transfers",
+            ],
         ),
         ("preowned_manager_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
         (
