@@ -28,6 +28,7 @@ urlpatterns = [
     path("repair-orders/", include("repairs.ro_urls")),
     path("claims/", include("repairs.claim_urls")),
     path("reimbursement/", include("repairs.reimbursement_urls")),
+    path("parts/dashboard/", include("parts.dashboard_urls")),
     path("", include("dealers.urls")),
 ]
 

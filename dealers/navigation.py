@@ -60,6 +60,13 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         "cash-coin",
         section="/reimbursement/review/",
     ),
+    NavEntry(
+        "Parts dashboard",
+        "parts-dashboard",
+        "parts.view_parts_dashboard",
+        "box-seam",
+        section="/parts/dashboard/",
+    ),
     NavEntry("Dealer settings", "dealer-settings", "dealers.view_dealer_settings", "sliders"),
     NavEntry("Admin", "admin:index", STAFF, "gear", section="/admin/"),
 )

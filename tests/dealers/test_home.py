@@ -249,7 +249,10 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Dealer settings",
             ],
         ),
-        ("parts_manager_a", ["Home", "Vehicle record", "Appointments", "Campaigns", "Repair orders"]),
+        (
+            "parts_manager_a",
+            ["Home", "Vehicle record", "Appointments", "Campaigns", "Repair orders", "Parts dashboard"],
+        ),
         ("preowned_manager_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
         (
             "principal_a",
@@ -262,6 +265,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Held units",
                 "Repair orders",
                 "Claims",
+                "Parts dashboard",
                 "Dealer settings",
             ],
         ),
@@ -276,6 +280,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Held units",
                 "Repair orders",
                 "Claims",
+                "Parts dashboard",
             ],
         ),
         (
@@ -289,6 +294,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Held units",
                 "Repair orders",
                 "Claims",
+                "Parts dashboard",
             ],
         ),
         (
