@@ -96,4 +96,9 @@ class Command(BaseCommand):
         activity_started = time.perf_counter()
         activity_seed(campaign=campaign, seed=seed, stdout=self.stdout)
         self.stdout.write(f"  (activity took {time.perf_counter() - activity_started:.1f} s)\n")
+        from demo.parts_story import parts_story_seed
+
+        parts_started = time.perf_counter()
+        parts_story_seed(campaign=campaign, seed=seed, stdout=self.stdout)
+        self.stdout.write(f"  (parts took {time.perf_counter() - parts_started:.1f} s)\n")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.perf_counter() - started:.1f} s."))
