@@ -29,7 +29,9 @@ class DemoLedger:
     reserved: int = 0
     inbound: int = 0
 
-    def add(self, at: dt.datetime, kind: str, *, on_hand=0, reserved=0, inbound=0, reason="", reference="", **refs):
+    def add(
+        self, at: dt.datetime, kind: str, *, on_hand=0, reserved=0, inbound=0, reason="", reference="", **refs
+    ):
         self.moves.append(
             {
                 "dealer_id": self.dealer_id,
@@ -67,7 +69,9 @@ class DemoLedger:
                     f"demo ledger of kit {self.kit_id} at dealer {self.dealer_id} goes negative at "
                     f"{move['at']:%Y-%m-%d %H:%M} ({move['kind']}): {on_hand}/{reserved}/{inbound}"
                 )
-            rows.append({**move, "on_hand_after": on_hand, "reserved_after": reserved, "inbound_after": inbound})
+            rows.append(
+                {**move, "on_hand_after": on_hand, "reserved_after": reserved, "inbound_after": inbound}
+            )
         assert (on_hand, reserved, inbound) == (self.on_hand, self.reserved, self.inbound)
         return rows
 

@@ -47,7 +47,9 @@ class StoryRows:
         self.vins: set[str] = set()
         self.waiting_at: dict[tuple[int, int], int] = defaultdict(int)
 
-    def _shipment(self, *, allocation: Allocation, dealer, kit: Kit, quantity: int, received: bool, expected_on):
+    def _shipment(
+        self, *, allocation: Allocation, dealer, kit: Kit, quantity: int, received: bool, expected_on
+    ):
         shipment = InboundShipment(
             pk=next(self.ids[InboundShipment]),
             dealer_id=dealer.pk,
@@ -115,7 +117,9 @@ class StoryRows:
         else:
             queued_at = self.now - dt.timedelta(days=rng.randint(1, 45), minutes=rng.randint(0, 600))
             last = max((m["at"] for m in book.moves), default=queued_at)
-            reserved_at = min(max(last, queued_at) + dt.timedelta(minutes=5), self.now - dt.timedelta(minutes=10))
+            reserved_at = min(
+                max(last, queued_at) + dt.timedelta(minutes=5), self.now - dt.timedelta(minutes=10)
+            )
         row = KitReservation(
             pk=next(self.ids[KitReservation]),
             dealer_id=book.dealer_id,
@@ -139,7 +143,9 @@ class StoryRows:
         if not reserved:
             self.waiting_at[(book.dealer_id, kit.pk)] += 1
             return
-        reason = "Kit reserved at booking." if appointment else "Kits received: reserved for the next in line."
+        reason = (
+            "Kit reserved at booking." if appointment else "Kits received: reserved for the next in line."
+        )
         self.reservation_events.append(
             {"reservation_id": row.pk, "from_status": Status.WAITING, "to_status": Status.RESERVED,
              "at": reserved_at, "reason": reason}
@@ -211,7 +217,8 @@ class StoryRows:
             ledger(receiver.pk, kit.pk).add(shipped_at, "inbound", inbound=quantity, reason="Transfer shipped to us.",
                                             reference=row.reference, transfer_id=row.pk)  # fmt: skip
         self.transfer_events += [
-            {"transfer_id": row.pk, "from_status": a, "to_status": b, "at": at, "reason": ""} for a, b, at in steps
+            {"transfer_id": row.pk, "from_status": a, "to_status": b, "at": at, "reason": ""}
+            for a, b, at in steps
         ]
 
     def flush(self, *, ledgers: dict) -> None:
@@ -236,7 +243,9 @@ class StoryRows:
 
     def counts(self) -> dict:
         return {
-            "waitlist": sum(r.appointment_id is None and r.status == Status.WAITING for r in self.reservations),
+            "waitlist": sum(
+                r.appointment_id is None and r.status == Status.WAITING for r in self.reservations
+            ),
             "notices": len(self.notices),
             "shipments": sum(s.status == InboundShipment.Status.OPEN for s in self.shipments),
             "transfers": sum(t.status == Transfer.Status.SHIPPED for t in self.transfers),

@@ -66,7 +66,9 @@ def _dealer_kinds(dealers: list[Dealer], rng: random.Random) -> dict[int, str]:
 
 def _home_dealer_id() -> int | None:
     """The demo parts manager's dealer (demo.users), if the demo users exist."""
-    row = Membership.objects.filter(user__username="parts", role=Role.PARTS_MANAGER).values("dealer_id").first()
+    row = (
+        Membership.objects.filter(user__username="parts", role=Role.PARTS_MANAGER).values("dealer_id").first()
+    )
     return row["dealer_id"] if row else None
 
 
@@ -137,7 +139,9 @@ def _story(*, campaign: Campaign, kits: dict[int, Kit], ranges, rng: random.Rand
         one = kit_of_operation.get(operation, ())
         kit_id = next(iter(one)) if len(one) == 1 else kit_for(vin)
         if kit_id is not None:
-            consumed[(dealer_id, kit_id)].append((dt.datetime.combine(day, dt.time(22, 30), dt.UTC), pk, number))
+            consumed[(dealer_id, kit_id)].append(
+                (dt.datetime.combine(day, dt.time(22, 30), dt.UTC), pk, number)
+            )
 
     # Deliveries before them: the past allocation's shipment first, weekly receipts after.
     start = now - dt.timedelta(days=FIRST_DELIVERY_DAYS_AGO)
@@ -206,7 +210,9 @@ def _story(*, campaign: Campaign, kits: dict[int, Kit], ranges, rng: random.Rand
     for d in dealers:
         vins = open_by_dealer.get(d.pk, [])
         rng.shuffle(vins)
-        candidates_of = _candidates(vins, kit_for=kit_for, taken=rows.vins, wanted=max(WAITLIST[DRY]), kits=len(kits))
+        candidates_of = _candidates(
+            vins, kit_for=kit_for, taken=rows.vins, wanted=max(WAITLIST[DRY]), kits=len(kits)
+        )
         for kit_id, kit in kits.items():
             book = ledgers.get((d.pk, kit_id))
             candidates = candidates_of.get(kit_id, [])
@@ -235,17 +241,27 @@ def _story(*, campaign: Campaign, kits: dict[int, Kit], ranges, rng: random.Rand
             by_region[d.region_id][1].append(d)
     pairs = [(s[0], r[0]) for s, r in by_region.values() if s and r][:2]
     for sender, receiver in pairs:
-        rows.transfer(v6, sender=sender, receiver=receiver, quantity=5, status=Transfer.Status.SHIPPED, ledger=ledger)
+        rows.transfer(
+            v6, sender=sender, receiver=receiver, quantity=5, status=Transfer.Status.SHIPPED, ledger=ledger
+        )
     home_dealer = next((d for d in dealers if d.pk == home), None)
     neighbours = [
         d
         for d in dealers
-        if home_dealer and d.pk != home and d.region_id == home_dealer.region_id and kind_of[d.pk] in (STARVED, DRY)
+        if home_dealer
+        and d.pk != home
+        and d.region_id == home_dealer.region_id
+        and kind_of[d.pk] in (STARVED, DRY)
     ]
     spare = ledgers.get((home, v8.pk))
     if neighbours and spare is not None and spare.available >= 4:
         rows.transfer(
-            v8, sender=home_dealer, receiver=neighbours[0], quantity=4, status=Transfer.Status.REQUESTED, ledger=ledger
+            v8,
+            sender=home_dealer,
+            receiver=neighbours[0],
+            quantity=4,
+            status=Transfer.Status.REQUESTED,
+            ledger=ledger,
         )
 
     movements = [m for book in ledgers.values() for m in book.close()]
