@@ -91,7 +91,7 @@ class _FiguresTable(tables.Table):
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle"}
         template_name = "django_tables2/bootstrap5-responsive.html"
-        per_page = 50
+        per_page = 25
 
 
 class RegionTable(_FiguresTable):
@@ -137,23 +137,3 @@ class KitTable(_FiguresTable):
     class Meta(_FiguresTable.Meta):
         sequence = ("part_number", "...")
         empty_text = "No stock and nothing waiting at this dealer yet."
-
-
-class MisallocationTable(tables.Table):
-    """The biggest surpluses or shortfalls: kits on one dealer's shelf, vehicles waiting at another."""
-
-    code = tables.Column("Code", attrs={"td": {"class": "font-monospace"}}, orderable=False)
-    name = tables.Column("Dealer", orderable=False)
-    region = tables.Column("Region", orderable=False)
-    available = Count("Available", orderable=False)
-    waiting = Count("Waiting", orderable=False)
-    surplus = Surplus("Surplus", orderable=False)
-
-    class Meta:
-        attrs = {"class": "table table-sm align-middle mb-0"}
-        empty_text = "None."
-
-    def render_name(self, record, value) -> str:
-        return format_html(
-            '<a href="{}">{}</a>', reverse("parts-dashboard-dealer", args=[record.dealer_id]), value
-        )

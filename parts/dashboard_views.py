@@ -19,7 +19,7 @@ from parts.dashboard_selectors import (
     parts_dashboard,
     region_for_dashboard,
 )
-from parts.dashboard_tables import DealerTable, KitTable, MisallocationTable, RegionTable
+from parts.dashboard_tables import DealerTable, KitTable, RegionTable
 
 VIEW_DASHBOARD = "parts.view_parts_dashboard"
 CHART_DEALERS = 25  # the misallocation chart of a region: its dealers furthest out of balance
@@ -40,7 +40,7 @@ def _export_or_render(request, *, tables: dict, name: str, template: str, contex
     which = request.GET.get("table") or next(iter(tables))
     if request.GET.get(EXPORT_PARAM) and which not in tables:
         raise DomainError(f"This page exports {' or '.join(tables)}.", field="table")
-    config = RequestConfig(request, paginate={"per_page": 50})
+    config = RequestConfig(request, paginate={"per_page": 25})
     for table in tables.values():
         config.configure(table)
     if response := table_export(request, tables[which], name=f"{name}-{which}"):
@@ -65,8 +65,9 @@ def _board_page(request: HttpRequest, *, dealers, region=None) -> HttpResponse:
         "filter": filterset,
         "region": region,
         "level": "region" if region else dashboard_level(user=request.user),
-        "surpluses": MisallocationTable(board.surpluses(), prefix="s-"),
-        "shortfalls": MisallocationTable(board.shortfalls(), prefix="f-"),
+        # Fixed top-ten lists, not sortable tables: plain markup (django-tables2 costs ~0.1 ms a cell).
+        "surpluses": board.surpluses(),
+        "shortfalls": board.shortfalls(),
         "charts": _charts(board, groups=groups),
         "clears_on": board.total.clears_on(board.today),
         "show_region": region is None,

@@ -32,8 +32,8 @@ def test_national_view_rolls_up_regions_and_shows_the_misallocation(client_for, 
     html = response.content.decode()
     regions = {r.region: r for r in response.context["board"].regions}
     assert regions["Western Area"].available == 10 and regions["Eastern Area"].waiting == 8
-    assert [r.name for r in response.context["surpluses"].data] == ["Lexus of Pasadena"]
-    assert [r.name for r in response.context["shortfalls"].data] == ["Lexus of Manhattan"]
+    assert [r.name for r in response.context["surpluses"]] == ["Lexus of Pasadena"]
+    assert [r.name for r in response.context["shortfalls"]] == ["Lexus of Manhattan"]
     assert "By region" in html and "not at the current rate" in html
     assert 'src="/static/vendor/chart.js/chart.umd.js"' in html and "parts-chart-data" in html
 
