@@ -17,7 +17,10 @@ from dealers.models import Dealer
 class PartsDashboardFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(queryset=None, empty_label="All regions")
     kit = django_filters.ModelChoiceFilter(
-        queryset=Kit.objects.select_related("campaign"), empty_label="All kits", method="filter_kit"
+        queryset=Kit.objects.select_related("campaign"),
+        label="Kit",
+        empty_label="All kits",
+        method="filter_kit",
     )
 
     class Meta:
