@@ -149,3 +149,14 @@ def test_dealer_query_count_does_not_grow(
     # for the breadcrumb's link in place of the region choices; no per-row queries.
     with django_assert_num_queries(NATIONAL_QUERIES + 1):
         assert client.get(f"{URL}dealer/{dealer.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "column",
+    ["code", "name", "region", "on_hand", "available", "surplus", "days_of_supply", "consumed_14d", "waitlist"],
+)
+def test_every_column_sorts_both_ways_with_blanks(client_for, campaign_admin, stocked, column):
+    # Dealer B has no consumption (no days of supply): a blank must sort, not fail.
+    client = client_for(campaign_admin)
+    for sort in (column, f"-{column}"):
+        assert client.get(URL, {"d-sort": sort, "r-sort": sort.replace("code", "region")}).status_code == 200
