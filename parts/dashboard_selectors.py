@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
@@ -216,10 +215,12 @@ def parts_dashboard(
         else:
             f.received_28d = row["n"]
 
+    keys_of: dict[int, list[tuple]] = defaultdict(list)
+    for key in sorted(figures):
+        keys_of[key[0]].append(key)
     rows: list[DealerRow] = []
     for dealer in dealer_list:
-        keys = sorted(k for k in figures if k[0] == dealer.pk) if by_kit else [(dealer.pk,)]
-        for key in keys:
+        for key in keys_of[dealer.pk] if by_kit else [(dealer.pk,)]:
             row = DealerRow(
                 dealer_id=dealer.pk,
                 code=dealer.code,
@@ -259,7 +260,7 @@ def parts_dashboard(
 def _weekly_consumption(
     *, movements: QuerySet[StockMovement], now: dt.datetime
 ) -> tuple[list[dt.date], list[int]]:
-    """Kits consumed per week (weeks starting Monday, the current one last), in one row.
+    """Kits consumed per week (weeks starting Monday, the current one last), zero-filled.
 
     One range sum per week on the ``(kind, at)`` index, joined by UNION ALL in one query. Not
     ``TruncWeek``: SQLite truncates in a Python function called per row (36,000 consumptions
@@ -278,11 +279,6 @@ def _weekly_consumption(
     ]
     per_week = dict(weekly[0].union(*weekly[1:], all=True).values_list("week", "n"))
     return weeks, [-(per_week.get(i) or 0) for i in range(len(weeks))]
-
-
-def regions_in_view(*, dealers: Iterable[DealerRow]) -> list[tuple[int, str]]:
-    """The regions among the rows, for the filter's choices (no query)."""
-    return sorted({(r.region_id, r.region) for r in dealers}, key=lambda x: x[1])
 
 
 def region_for_dashboard(*, user, pk: int) -> Region | None:

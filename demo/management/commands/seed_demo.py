@@ -3,7 +3,9 @@
 It lives in the demo app because it orchestrates every app: ALE's affected-VIN list with
 its registered owners (through the same import service staff use), then the dealer network
 (``demo.network.network_seed``, with shop hours and claim rates from ``demo.dealer_terms``),
-with the campaign moved past its preliminary notice (``demo.campaign_progress``).
+with the campaign moved past its preliminary notice (``demo.campaign_progress``), the remedy
+activity (``demo.activity``) and the parts story behind it (``demo.parts_story``: stock ledgers,
+allocations, wait-lists, transfers).
 """
 
 from __future__ import annotations
