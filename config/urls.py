@@ -31,11 +31,13 @@ urlpatterns = [
     path("repair-orders/", include("repairs.ro_urls")),
     path("claims/", include("repairs.claim_urls")),
     path("reimbursement/", include("repairs.reimbursement_urls")),
+    path("parts/", include("parts.home_urls")),
     path("parts/stock/", include("parts.stock_urls")),
     path("parts/allocations/", include("parts.allocation_urls")),
     path("parts/inbound/", include("parts.inbound_urls")),
     path("parts/transfers/", include("parts.transfer_urls")),
     path("parts/wait-list/", include("parts.waitlist_urls")),
+    path("parts/dashboard/", include("parts.dashboard_urls")),
     path("", include("dealers.urls")),
 ]
 

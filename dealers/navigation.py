@@ -54,7 +54,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         "wrench-adjustable",
         section="/repair-orders/",
     ),
-    NavEntry("Parts", "parts-stock", "parts.view_stockbalance", "box-seam", section="/parts/"),
+    NavEntry("Parts", "parts-home", "parts.view_stockbalance", "box-seam", section="/parts/"),
     NavEntry("Claims", "claim-list", "repairs.view_warrantyclaim", "receipt", section="/claims/"),
     NavEntry("Claim review", "claim-review", "repairs.review_warrantyclaim", "clipboard-check"),
     NavEntry(
@@ -63,12 +63,6 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         "repairs.view_reimbursementrequest",
         "cash-coin",
         section="/reimbursement/review/",
-    ),
-    NavEntry(
-        "Transfers", "transfer-list", "parts.view_transfer", "arrow-left-right", section="/parts/transfers/"
-    ),
-    NavEntry(
-        "Allocations", "allocation-list", "parts.view_allocation", "diagram-3", section="/parts/allocations/"
     ),
     NavEntry("Dealer settings", "dealer-settings", "dealers.view_dealer_settings", "sliders"),
     NavEntry("Admin", "admin:index", STAFF, "gear", section="/admin/"),

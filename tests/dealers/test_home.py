@@ -262,7 +262,6 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Campaigns",
                 "Repair orders",
                 "Parts",
-                "Transfers",
             ],
         ),
         ("preowned_manager_a", ["Home", "Vehicle record", "Campaigns", "Inventory", "Held units"]),
@@ -279,7 +278,6 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Repair orders",
                 "Parts",
                 "Claims",
-                "Transfers",
                 "Dealer settings",
             ],
         ),
@@ -296,8 +294,6 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Repair orders",
                 "Parts",
                 "Claims",
-                "Transfers",
-                "Allocations",
             ],
         ),
         (
@@ -313,8 +309,6 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Repair orders",
                 "Parts",
                 "Claims",
-                "Transfers",
-                "Allocations",
             ],
         ),
         (

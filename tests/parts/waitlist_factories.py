@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from django.db import transaction
 
@@ -14,6 +15,8 @@ from tests.repairs.factories import remedy_set
 from tests.repairs.factories_booking import affected, bookable, open_shop
 
 V6_KIT = "04906-31021"
+# A packing slip counts once per dealer and kit (stock_movement_reference_once): a fresh one each time.
+_slips = itertools.count(1)
 
 
 def tracked(ale, *, part_number: str = V6_KIT) -> Kit:
@@ -24,8 +27,9 @@ def tracked(ale, *, part_number: str = V6_KIT) -> Kit:
     return kit
 
 
-def receive(dealer, kit: Kit, quantity: int, *, user=None, reference: str = "PS-1") -> int:
+def receive(dealer, kit: Kit, quantity: int, *, user=None, reference: str | None = None) -> int:
     """Kits arrive (a receipt) and go to the line at once; returns how many vehicles got one."""
+    reference = reference or f"PS-{next(_slips)}"
     with transaction.atomic():
         balance = balance_locked(dealer_id=dealer.pk, kit_id=kit.pk)
         stock_move(balance=balance, kind=Kind.RECEIPT, on_hand=quantity, user=user, reference=reference)

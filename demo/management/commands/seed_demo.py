@@ -4,8 +4,9 @@ It lives in the demo app because it orchestrates every app: ALE's affected-VIN l
 its registered owners (through the same import service staff use), then the dealer network
 (``demo.network.network_seed``, with shop hours and claim rates from ``demo.dealer_terms``),
 with the campaign moved past its preliminary notice and its reimbursement window onto the
-demo's calendar (``demo.campaign_progress``); then weeks of remedy work (``demo.activity``) and
-owner reimbursement requests (``demo.reimbursements``).
+demo's calendar (``demo.campaign_progress``); then weeks of remedy work (``demo.activity``),
+owner reimbursement requests (``demo.reimbursements``) and the parts story behind the remedy
+work (``demo.parts_story``: stock ledgers, allocations, wait-lists, transfers).
 """
 
 from __future__ import annotations
@@ -102,4 +103,9 @@ class Command(BaseCommand):
         activity_seed(campaign=campaign, seed=seed, stdout=self.stdout)
         reimbursements_seed(campaign=campaign, seed=seed, stdout=self.stdout)
         self.stdout.write(f"  (activity took {time.perf_counter() - activity_started:.1f} s)\n")
+        from demo.parts_story import parts_story_seed
+
+        parts_started = time.perf_counter()
+        parts_story_seed(campaign=campaign, seed=seed, stdout=self.stdout)
+        self.stdout.write(f"  (parts took {time.perf_counter() - parts_started:.1f} s)\n")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.perf_counter() - started:.1f} s."))
