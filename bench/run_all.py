@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Every benchmark in turn, each with its defaults: what ``make bench`` runs.
 
-    .venv/bin/python bench/run_all.py [--only import|api] [--import-args="..."] [--api-args="..."]
+    .venv/bin/python bench/run_all.py [--only import|api|booking|claims|reservations|dashboard] [--import-args="..."] [--api-args="..."]
 
 Each bench runs in its own process with this interpreter, writes its JSON under
 ``bench/results/`` and prints its own table; ``--import-args`` / ``--api-args`` are passed
@@ -19,7 +19,14 @@ import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-BENCHES = {"import": "import_bench.py", "api": "api_bench.py"}
+BENCHES = {
+    "import": "import_bench.py",
+    "api": "api_bench.py",
+    "booking": "booking_bench.py",
+    "claims": "claims_bench.py",
+    "reservations": "parts_reservation_bench.py",
+    "dashboard": "parts_dashboard_bench.py",
+}
 
 
 def commands(argv: list[str] | None = None) -> list[list[str]]:

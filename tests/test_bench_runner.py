@@ -29,6 +29,10 @@ def test_every_bench_runs_with_its_defaults():
     assert commands == [
         [sys.executable, str(BENCH / "import_bench.py")],
         [sys.executable, str(BENCH / "api_bench.py")],
+        [sys.executable, str(BENCH / "booking_bench.py")],
+        [sys.executable, str(BENCH / "claims_bench.py")],
+        [sys.executable, str(BENCH / "parts_reservation_bench.py")],
+        [sys.executable, str(BENCH / "parts_dashboard_bench.py")],
     ]
     assert all(Path(command[1]).exists() for command in commands)
 
@@ -54,4 +58,11 @@ def test_a_failing_bench_fails_the_run_but_not_the_next(monkeypatch):
 
     monkeypatch.setattr(run_all.subprocess, "run", fake_run)
     assert run_all.main([]) == 3
-    assert ran == ["import_bench.py", "api_bench.py"]
+    assert ran == [
+        "import_bench.py",
+        "api_bench.py",
+        "booking_bench.py",
+        "claims_bench.py",
+        "parts_reservation_bench.py",
+        "parts_dashboard_bench.py",
+    ]

@@ -38,3 +38,25 @@ def test_each_role_lands_where_it_acts_and_sees_its_tabs(request, client, person
     links = parts_tabs_for(user=user, path=lands)
     assert [t["label"] for t in links] == tabs
     assert [t["label"] for t in links if t["active"]] == ["Dashboard" if "dashboard" in lands else "Stock"]
+
+
+def test_the_parts_managers_home_starts_with_the_kits_and_what_to_receive(
+    client, ale, dealer_a, parts_manager_a
+):
+    from campaign.models import Kit
+    from parts.models import InboundShipment
+
+    kit = Kit.objects.get(campaign=ale, part_number="04906-31021")
+    InboundShipment.objects.create(
+        dealer=dealer_a, kit=kit, quantity=12, received_quantity=4, reference="SHP-7"
+    )
+    client.force_login(parts_manager_a)
+    html = client.get("/").content.decode()
+    assert 'data-testid="parts-home-stock"' in html
+    assert "04906-31021" in html and "8 ×" in html and "SHP-7" in html
+    assert "/parts/stock/receive/" in html
+
+
+def test_the_service_managers_home_has_no_stock_panel(client, service_manager_a):
+    client.force_login(service_manager_a)
+    assert 'data-testid="parts-home-stock"' not in client.get("/").content.decode()
