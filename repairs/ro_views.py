@@ -112,6 +112,12 @@ def repair_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": repair_order_history(repair_order=ro),
             "parts": list(ro.parts.all()),
             "may_work": may_work and ro.status in RepairOrder.OPEN_STATUSES,
+            # A completed RO's next step is its claim: offered until one is filed (a rejected one
+            # is corrected and resubmitted from its own page, so any claim hides the link).
+            "may_claim": may_work
+            and request.user.has_perm("repairs.add_warrantyclaim")
+            and ro.status == RepairOrder.Status.COMPLETED
+            and not ro.claims.exists(),
             "cancel_form": ReasonForm(),
         },
     )

@@ -107,6 +107,13 @@ def test_the_completion_form_is_prefilled_from_the_kit_and_completes(
     assert ro.status == "completed" and list(ro.parts.values_list("quantity", "lot")) == [(2, "L1")]
     detail = client.get(reverse("repair-order-detail", args=[ro.pk])).content.decode()
     assert "Open → Completed" in detail and "2 × 13711-31110" in detail
+    # The next step is the claim: offered on the completed RO until one is filed.
+    assert reverse("claim-submit", kwargs={"ro_pk": ro.pk}) in detail
+    from tests.repairs.factories import WarrantyClaimFactory
+
+    WarrantyClaimFactory(repair_order=ro)
+    detail = client.get(reverse("repair-order-detail", args=[ro.pk])).content.decode()
+    assert reverse("claim-submit", kwargs={"ro_pk": ro.pk}) not in detail
 
 
 def test_the_vehicle_record_shows_the_history_and_its_forms(
