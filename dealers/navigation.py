@@ -41,8 +41,9 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         "calendar-week",
         section="/appointments/",
     ),
+    # In the menu for those who add to it (service and parts managers); readers reach it by Parts' tabs.
     NavEntry(
-        "Wait-list", "waitlist", "parts.view_kitreservation", "hourglass-split", section="/parts/wait-list/"
+        "Wait-list", "waitlist", "parts.add_kitreservation", "hourglass-split", section="/parts/wait-list/"
     ),
     NavEntry("Campaigns", "campaign-list", "campaign.view_campaign", "megaphone", section="/campaigns/"),
     NavEntry("Inventory", "inventory-list", "dealers.view_inventoryunit", "car-front", section="/inventory/"),
