@@ -82,7 +82,7 @@ def _only_dealer(dealers, code: str | None) -> Dealer:
 
 
 def _line(dealer: Dealer, kit_id: int) -> dict:
-    return StockLineSerializer(selectors.stock_line(dealer_id=dealer.pk, kit_id=kit_id)).data
+    return StockLineSerializer(selectors.stock_line(dealer=dealer, kit_id=kit_id)).data
 
 
 _LINE = {
@@ -128,7 +128,7 @@ class StockList(APIView):
     def get(self, request) -> Response:
         dealers = selectors.stock_dealers_for_user(user=request.user)
         dealer = _only_dealer(dealers, request.query_params.get("dealer"))
-        lines = selectors.stock_lines(dealer_id=dealer.pk)
+        lines = selectors.stock_lines(dealer=dealer)
         return Response(StockLineSerializer(lines, many=True).data)
 
 

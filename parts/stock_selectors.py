@@ -6,11 +6,8 @@ counts of the kit's reservations in subqueries, never a query per row.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from campaign.errors import DomainError
 from campaign.models import Kit
@@ -18,13 +15,13 @@ from dealers.access import dealer_q
 from dealers.inventory_selectors import roles_granting
 from dealers.models import Dealer
 from parts.models import InboundShipment, KitReservation, StockBalance, StockMovement
+from parts.waitlist_selectors import at_risk_window
 from repairs.booking_selectors import dealer_ids_with_perm
 from repairs.models import Appointment
 
 VIEW = "parts.view_stockbalance"
 RECEIVE = "parts.receive_stock"
 ADJUST = "parts.adjust_stock"
-AT_RISK_DAYS = 3
 
 
 def stock_dealers_for_user(*, user) -> QuerySet[Dealer]:
@@ -56,17 +53,20 @@ def _count(queryset: QuerySet) -> Subquery:
     )
 
 
-def stock_lines(*, dealer_id: int) -> QuerySet[Kit]:
+def stock_lines(*, dealer: Dealer) -> QuerySet[Kit]:
     """Every kit with the dealer's figures: on hand, reserved, available, inbound, waiting
-    (vehicles in line for it) and at risk (appointments within 3 days still waiting)."""
+    (vehicles in line for it) and at risk (appointments from the dealer's today to today + 3
+    still waiting: the same rule as the service pages, ``waitlist_selectors.at_risk_window``)."""
+    dealer_id = dealer.pk
     balance = StockBalance.objects.filter(dealer_id=dealer_id, kit_id=OuterRef("pk"))
     waiting = KitReservation.objects.filter(
         dealer_id=dealer_id, kit_id=OuterRef("pk"), status=KitReservation.Status.WAITING
     )
-    soon = timezone.now() + dt.timedelta(days=AT_RISK_DAYS)
+    start, end = at_risk_window(dealer)
     at_risk = waiting.filter(
         appointment__status=Appointment.Status.SCHEDULED,
-        appointment__start_at__lte=soon,
+        appointment__start_at__gte=start,
+        appointment__start_at__lt=end,
     )
 
     def figure(name: str):
@@ -86,8 +86,8 @@ def stock_lines(*, dealer_id: int) -> QuerySet[Kit]:
     )
 
 
-def stock_line(*, dealer_id: int, kit_id: int) -> Kit:
-    line = stock_lines(dealer_id=dealer_id).filter(pk=kit_id).first()
+def stock_line(*, dealer: Dealer, kit_id: int) -> Kit:
+    line = stock_lines(dealer=dealer).filter(pk=kit_id).first()
     if line is None:
         raise DomainError("No such kit.", code="not_found")
     return line

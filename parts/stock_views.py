@@ -52,7 +52,7 @@ def _may(request: HttpRequest, perm: str, dealer: Dealer) -> bool:
 @permission_required(selectors.VIEW, raise_exception=True)
 def stock_list(request: HttpRequest) -> HttpResponse:
     dealer = selectors.stock_dealer_for_user(user=request.user, code=request.GET.get("dealer"))
-    table = StockTable(selectors.stock_lines(dealer_id=dealer.pk), dealer_code=dealer.code)
+    table = StockTable(selectors.stock_lines(dealer=dealer), dealer_code=dealer.code)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     if response := table_export(request, table, name="stock"):
         return response
@@ -75,7 +75,7 @@ def stock_list(request: HttpRequest) -> HttpResponse:
 @permission_required(selectors.VIEW, raise_exception=True)
 def kit_ledger(request: HttpRequest, kit_id: int) -> HttpResponse:
     dealer = selectors.stock_dealer_for_user(user=request.user, code=request.GET.get("dealer"))
-    line = selectors.stock_line(dealer_id=dealer.pk, kit_id=kit_id)
+    line = selectors.stock_line(dealer=dealer, kit_id=kit_id)
     filterset = MovementFilter(
         request.GET or None, queryset=selectors.kit_movements(dealer_id=dealer.pk, kit_id=line.pk)
     )

@@ -106,13 +106,18 @@ def arrived_to_call(*, dealer_ids) -> QuerySet[PartsArrivedNotice]:
     )
 
 
+def at_risk_window(dealer: Dealer) -> tuple[dt.datetime, dt.datetime]:
+    """The "at risk" span at a dealer: from the start of its local today to the end of today + 3."""
+    zone = dealer_zone(dealer)
+    today = dealer_today(dealer)
+    start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
+    return start, dt.datetime.combine(today + dt.timedelta(days=AT_RISK_DAYS + 1), dt.time.min, tzinfo=zone)
+
+
 def _local_days(dealers) -> Q:
     condition = Q(pk__in=[])
     for dealer in dealers:
-        zone = dealer_zone(dealer)
-        today = dealer_today(dealer)
-        start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
-        end = dt.datetime.combine(today + dt.timedelta(days=AT_RISK_DAYS + 1), dt.time.min, tzinfo=zone)
+        start, end = at_risk_window(dealer)
         condition |= Q(dealer_id=dealer.pk, start_at__gte=start, start_at__lt=end)
     return condition
 

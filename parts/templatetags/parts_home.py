@@ -18,9 +18,7 @@ def parts_stock_panel(context) -> dict:
         "dealer": dealer,
         "may_receive": True,  # the dealer is one where the user's own role receives stock
         "lines": [
-            line
-            for line in stock_selectors.stock_lines(dealer_id=dealer.pk)
-            if line.campaign.phase != "closed"
+            line for line in stock_selectors.stock_lines(dealer=dealer) if line.campaign.phase != "closed"
         ],
         "shipments": list(stock_selectors.open_shipments(dealer_id=dealer.pk)[:5]),
     }

@@ -208,3 +208,16 @@ def test_pages_carry_no_inline_script_or_style(kit, dealer_a, parts_manager_a, c
         ):
             html = client.get(url).content.decode()
             assert "style=" not in html and "<script>" not in html
+
+
+def test_at_risk_on_the_stock_list_is_the_service_pages_rule(ale, kit, dealer_a, service_manager_a):
+    """One rule everywhere: from the dealer's local today to today + 3 (parts.waitlist_selectors)."""
+    from parts.stock_selectors import stock_lines
+    from parts.waitlist_selectors import appointments_at_risk
+    from tests.parts.waitlist_factories import book
+
+    for days in (2, 3, 4, 5):
+        assert book(ale, dealer_a, days=days, user=service_manager_a).parts_status == "waiting"
+    line = stock_lines(dealer=dealer_a).get(pk=kit.pk)
+    assert line.waiting == 4
+    assert line.at_risk == appointments_at_risk(dealers=[dealer_a]).count() == 2
