@@ -27,6 +27,7 @@ from dealers.inventory_selectors import (
     open_entries,
     stock_conflicts,
 )
+from dealers.inventory_signals import stop_sale_changed
 from dealers.models import DealerNotice, InventoryEvent, InventoryUnit
 
 IN_STOCK = InventoryUnit.Status.IN_STOCK
@@ -96,7 +97,8 @@ def inventory_units_create(*, dealer_id: int, units: Sequence[NewUnit], user=Non
     VINs finds the open campaigns, then units and their events go in with bulk inserts.
     """
     now = timezone.now()
-    created = held = 0
+    created = 0
+    held_vins: list[str] = []
     for start in range(0, len(units), BATCH):
         chunk = units[start : start + BATCH]
         campaigns = open_campaigns_by_vin(vins=[u.vin for u in chunk])
@@ -122,8 +124,10 @@ def inventory_units_create(*, dealer_id: int, units: Sequence[NewUnit], user=Non
         ]
         InventoryEvent.objects.bulk_create(events)
         created += len(rows)
-        held += sum(row.stop_sale for row in rows)
-    return created, held
+        held_vins += [row.vin for row in rows if row.stop_sale]
+    if held_vins:
+        stop_sale_changed.send(sender=InventoryUnit, vins=held_vins)
+    return created, len(held_vins)
 
 
 def inventory_add(
@@ -178,12 +182,15 @@ def inventory_deliver(*, unit_id: int, user, note: str = "") -> InventoryUnit:
             codes = ", ".join(c.code for c in campaigns)
             if not unit.stop_sale or unit.stop_sale_campaigns != codes:
                 # The list changed and the re-check has not reached this unit yet: hold it now.
-                if not unit.stop_sale:
+                newly = not unit.stop_sale
+                if newly:
                     unit.stop_sale_since = now
                     InventoryEvent.objects.create(unit=unit, kind=Kind.FLAGGED, by=user, note=reason)
                 unit.stop_sale = True
                 unit.stop_sale_campaigns = codes
                 unit.save(update_fields=["stop_sale", "stop_sale_since", "stop_sale_campaigns"])
+                if newly:
+                    stop_sale_changed.send(sender=InventoryUnit, vins=[unit.vin])
             InventoryEvent.objects.create(unit=unit, kind=Kind.DELIVERY_REFUSED, by=user, note=reason)
         else:
             if unit.stop_sale:
@@ -248,7 +255,8 @@ def inventory_recheck(*, campaign_id: int | None = None, vins: Iterable[str] | N
     now = timezone.now()
     in_stock = InventoryUnit.objects.filter(status=IN_STOCK)
     if vins is not None:
-        in_stock = in_stock.filter(vin__in=list(vins))
+        vins = list(vins)
+        in_stock = in_stock.filter(vin__in=vins)
 
     # Newly held: stop_sale_since = now marks this run's rows, read back for events and notices.
     flagged = (
@@ -287,6 +295,8 @@ def inventory_recheck(*, campaign_id: int | None = None, vins: Iterable[str] | N
         ~Q(stop_sale_campaigns=open_codes())
     ).update(stop_sale_campaigns=open_codes())
 
+    if flagged or cleared_rows:
+        stop_sale_changed.send(sender=InventoryUnit, vins=vins)
     notices = []
     if flagged:
         link = reverse("inventory-held")
@@ -353,6 +363,8 @@ def inventory_recheck_vins(*, vins: Iterable[str], user=None, note: str = "") ->
             unit.stop_sale_campaigns = codes
             unit.save(update_fields=["stop_sale", "stop_sale_since", "stop_sale_campaigns"])
         InventoryEvent.objects.bulk_create(events)
+        if newly_held or cleared:
+            stop_sale_changed.send(sender=InventoryUnit, vins=vins)
         notices = DealerNotice.objects.bulk_create(
             DealerNotice(
                 dealer_id=dealer_id,

@@ -17,9 +17,9 @@ from campaign import vin as vinlib
 from campaign.errors import DomainError
 from campaign.models import AffectedVehicle, Campaign, Kit
 from campaign.remedy import remedy_operation_for_vin
-from dealers.models import InventoryUnit
 from parts.ledger import Kind, balance_locked, balances_locked, stock_move
 from parts.models import KitReservation, KitReservationEvent, PartsArrivedNotice, StockBalance
+from parts.priority import held_from_sale, reservations_stop_sale_refresh
 from repairs.models import Appointment
 
 Status = KitReservation.Status
@@ -30,12 +30,6 @@ def kit_for_vin(*, campaign: Campaign, vin: str) -> Kit | None:
     """The stocked kit a repair of this VIN uses; None when the campaign tracks none for it."""
     operation = remedy_operation_for_vin(campaign=campaign, vin=vin)
     return None if operation is None else operation.kit
-
-
-def _held_from_sale(*, dealer_id: int, vin: str) -> bool:
-    return InventoryUnit.objects.filter(
-        dealer_id=dealer_id, vin=vin, status=InventoryUnit.Status.IN_STOCK, stop_sale=True
-    ).exists()
 
 
 def _event(reservation: KitReservation, *, to: str, user, reason: str, frm: str | None = None) -> None:
@@ -56,6 +50,7 @@ def kits_distribute(*, balance: StockBalance, user=None, reason: str, fresh_id: 
     got a kit.
     """
     given = 0
+    reservations_stop_sale_refresh(dealer_id=balance.dealer_id, kit_id=balance.kit_id)
     waiting = KitReservation.objects.filter(
         dealer_id=balance.dealer_id, kit_id=balance.kit_id, status=Status.WAITING
     )
@@ -93,6 +88,9 @@ def _release(reservation: KitReservation, *, user, reason: str) -> None:
     was_reserved = reservation.status == Status.RESERVED
     _event(reservation, to=Status.RELEASED, user=user, reason=reason)
     KitReservation.objects.filter(pk=reservation.pk).update(status=Status.RELEASED, closed_at=timezone.now())
+    if reservation.appointment_id:
+        # The appointment no longer holds or waits for a kit: its badge must not say it does.
+        Appointment.objects.filter(pk=reservation.appointment_id).update(parts_status=Parts.RELEASED)
     if was_reserved:
         stock_move(
             balance=balance,
@@ -137,8 +135,12 @@ def _locked_with_live(*, dealer_id: int, kit: Kit, vin: str, campaign_id: int):
             return balances[(dealer_id, kit.pk)], reservation
 
 
-def _queue(*, dealer_id: int, kit: Kit, vin: str, campaign_id: int, symptomatic: bool, user, **fields):
-    """A new waiting row for the VIN, or a conflict if it already has a live one (a double click)."""
+def _queue(
+    *, dealer_id: int, kit: Kit, vin: str, campaign_id: int, symptomatic: bool, user, queued_at=None, **fields
+):
+    """A new waiting row for the VIN, or a conflict if it already has a live one (a double click).
+
+    ``queued_at`` defaults to now; a booking made before its kit was tracked keeps its own time."""
     try:
         with transaction.atomic():
             reservation = KitReservation.objects.create(
@@ -148,8 +150,8 @@ def _queue(*, dealer_id: int, kit: Kit, vin: str, campaign_id: int, symptomatic:
                 campaign_id=campaign_id,
                 quantity=kit.quantity_per_vehicle,
                 symptomatic=symptomatic,
-                stop_sale=_held_from_sale(dealer_id=dealer_id, vin=vin),
-                queued_at=timezone.now(),
+                stop_sale=held_from_sale(dealer_id=dealer_id, vin=vin),
+                queued_at=queued_at or timezone.now(),
                 created_by=user,
                 **fields,
             )
@@ -168,11 +170,12 @@ def _queue(*, dealer_id: int, kit: Kit, vin: str, campaign_id: int, symptomatic:
 
 
 @transaction.atomic
-def reservation_for_appointment(*, appointment: Appointment, user) -> KitReservation | None:
+def reservation_for_appointment(*, appointment: Appointment, user, queued_at=None) -> KitReservation | None:
     """A booking reserves its kit, or joins the line as "waiting for parts".
 
     A vehicle already on this dealer's wait-list keeps its place (and its kit, if it has one);
     one on another dealer's list moves here: the kit it held there goes to that dealer's next.
+    ``queued_at``: its place in line when it joins now (default: now).
     """
     kit = kit_for_vin(campaign=appointment.campaign, vin=appointment.vehicle_id)
     if kit is None:
@@ -200,6 +203,7 @@ def reservation_for_appointment(*, appointment: Appointment, user) -> KitReserva
             user=user,
             appointment=appointment,
             contact_preference=appointment.contact_preference,
+            queued_at=queued_at,
         )
         fresh_id = reservation.pk
     else:
@@ -215,6 +219,43 @@ def reservation_for_appointment(*, appointment: Appointment, user) -> KitReserva
     reservation.refresh_from_db()
     appointment.refresh_from_db(fields=["parts_status"])
     return reservation
+
+
+@transaction.atomic
+def reservation_return_to_line(*, appointment: Appointment, user, reason: str) -> KitReservation | None:
+    """An open appointment with no live claim (its outcome was undone, or it was booked before
+    kits were tracked) reserves its kit or waits.
+
+    An appointment has one reservation (one-to-one): a released one comes back, with its old
+    place in line and an event saying why, rather than a second row. One made now joins at
+    the booking's time: the owner asked then.
+    """
+    kit = kit_for_vin(campaign=appointment.campaign, vin=appointment.vehicle_id)
+    if kit is None:
+        return None
+    balance, live = _locked_with_live(
+        dealer_id=appointment.dealer_id,
+        kit=kit,
+        vin=appointment.vehicle_id,
+        campaign_id=appointment.campaign_id,
+    )
+    if live is not None:
+        return live  # back on a wait-list meanwhile: that claim stands
+    old = KitReservation.objects.select_for_update().filter(appointment=appointment).first()
+    if old is None:
+        return reservation_for_appointment(
+            appointment=appointment, user=user, queued_at=appointment.created_at
+        )
+    if old.kit_id != kit.pk:
+        # The campaign's definition moved this model to another kit since: the old row can't
+        # come back, and the appointment can hold only one. Its badge stays "Kit released".
+        return None
+    _event(old, to=Status.WAITING, user=user, reason=reason)
+    KitReservation.objects.filter(pk=old.pk).update(status=Status.WAITING, reserved_at=None, closed_at=None)
+    Appointment.objects.filter(pk=appointment.pk).update(parts_status=Parts.WAITING)
+    kits_distribute(balance=balance, user=user, reason=reason)
+    old.refresh_from_db()
+    return old
 
 
 @transaction.atomic

@@ -41,7 +41,8 @@ class AppointmentSerializer(serializers.ModelSerializer):
     parts = serializers.CharField(
         source="parts_status",
         help_text='"not_tracked" when the campaign tracks no kit for the VIN; else "reserved" (a kit is '
-        'held for it) or "waiting" (for parts: it turns to "reserved" when its kit arrives).',
+        'held for it), "waiting" (for parts: it turns to "reserved" when its kit arrives) or "released" '
+        "(cancelled, no-show, or the VIN needs no kit any more: its kit went to the next in line).",
     )
     # The parts app's reservation, reached by its related name (a string: repairs never imports
     # parts); no reservation (parts not tracked) answers null.

@@ -34,6 +34,8 @@ class Appointment(models.Model):
         NOT_TRACKED = "not_tracked", "Not tracked"
         RESERVED = "reserved", "Kit reserved"
         WAITING = "waiting", "Waiting for parts"
+        # The kit went back to the line: cancelled, no-show, or the VIN needs none any more.
+        RELEASED = "released", "Kit released"
 
     OPEN_STATUSES = (Status.SCHEDULED,)
 
