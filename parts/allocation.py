@@ -36,7 +36,7 @@ from dealers.models import Region
 from parts.allocation_selectors import ADD_PERM, DealerFigures, dealer_figures
 from parts.apportion import apportion
 from parts.ledger import Kind, balance_locked, stock_move
-from parts.models import Allocation, AllocationLine, InboundShipment
+from parts.models import Allocation, AllocationEvent, AllocationLine, InboundShipment
 
 Policy = Allocation.Policy
 MIX_WEIGHTS = {"waiting": Fraction(1, 2), "open_vehicles": Fraction(3, 10), "stop_sale": Fraction(1, 5)}
@@ -141,6 +141,9 @@ def allocation_create(
         )
         for row in rows
     )
+    AllocationEvent.objects.create(
+        allocation=allocation, to_status=Allocation.Status.DRAFT, by=user, reason="Drafted."
+    )
     return allocation
 
 
@@ -150,7 +153,9 @@ def _draft_locked(*, allocation_id: int, user) -> Allocation:
         raise DomainError("No such allocation.", code="not_found")
     _check_may_allocate(user, allocation.region_id)
     if allocation.status != Allocation.Status.DRAFT:
-        raise DomainError("This allocation is already confirmed.", code="conflict")
+        raise DomainError(
+            f"This allocation is already {allocation.get_status_display().lower()}.", code="conflict"
+        )
     return allocation
 
 
@@ -188,7 +193,10 @@ def allocation_confirm(*, allocation_id: int, user) -> Allocation:
         status=Allocation.Status.CONFIRMED, confirmed_by=user, confirmed_at=now
     )
     if not confirmed:
-        raise DomainError("This allocation is already confirmed.", code="conflict")
+        allocation.refresh_from_db(fields=["status"])
+        raise DomainError(
+            f"This allocation is already {allocation.get_status_display().lower()}.", code="conflict"
+        )
     lines = list(allocation.lines.filter(quantity__gt=0).select_related("dealer").order_by("dealer_id"))
     total = sum(line.quantity for line in lines)
     if not lines:
@@ -214,5 +222,31 @@ def allocation_confirm(*, allocation_id: int, user) -> Allocation:
             reference=reference,
             shipment=shipment,
         )
+    AllocationEvent.objects.create(
+        allocation=allocation,
+        from_status=Allocation.Status.DRAFT,
+        to_status=Allocation.Status.CONFIRMED,
+        by=user,
+        reason=f"Confirmed: {len(lines)} inbound shipment{'s' if len(lines) != 1 else ''}, {total} kits.",
+    )
+    allocation.refresh_from_db()
+    return allocation
+
+
+@transaction.atomic
+def allocation_discard(*, allocation_id: int, reason: str, user) -> Allocation:
+    """Set a draft aside, with why. It stays listed (and its lines stay as they were): nothing shipped."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError("Give a reason for discarding the draft.", field="reason")
+    allocation = _draft_locked(allocation_id=allocation_id, user=user)
+    Allocation.objects.filter(pk=allocation.pk).update(status=Allocation.Status.DISCARDED)
+    AllocationEvent.objects.create(
+        allocation=allocation,
+        from_status=Allocation.Status.DRAFT,
+        to_status=Allocation.Status.DISCARDED,
+        by=user,
+        reason=reason,
+    )
     allocation.refresh_from_db()
     return allocation

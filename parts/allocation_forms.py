@@ -44,6 +44,14 @@ class AllocationCreateForm(forms.Form):
         self.helper.add_input(Submit("submit", "Preview", css_class="btn-primary"))
 
 
+class AllocationDiscardForm(forms.Form):
+    reason = forms.CharField(
+        label="Why discard it",
+        widget=forms.Textarea(attrs={"rows": 1}),
+        help_text="The draft stays in the list with this reason; nothing is shipped.",
+    )
+
+
 class LineForm(forms.ModelForm):
     class Meta:
         model = AllocationLine

@@ -186,6 +186,12 @@ def allocation_lines(*, allocation: Allocation):
     return allocation.lines.select_related("dealer").order_by("dealer__code")
 
 
+def allocation_line_totals(*, allocation: Allocation) -> dict[str, int]:
+    """What the policy proposed and what the lines now give out, over every page of lines."""
+    totals = allocation.lines.aggregate(proposed=Sum("proposed"), quantity=Sum("quantity"))
+    return {key: value or 0 for key, value in totals.items()}
+
+
 def allocation_regions(*, user) -> QuerySet:
     """The regions the user may allocate within (all for national users)."""
     return regions_for_user(user)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.allocation_detail, name="allocation-detail"),
     path("<int:pk>/lines/", views.allocation_lines_view, name="allocation-lines"),
     path("<int:pk>/confirm/", views.allocation_confirm_view, name="allocation-confirm"),
+    path("<int:pk>/discard/", views.allocation_discard_view, name="allocation-discard"),
 ]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
@@ -18,9 +20,14 @@ from campaign.exports import table_export
 from campaign.http_errors import form_call
 from dealers.access import user_scope
 from parts import allocation_selectors as selectors
-from parts.allocation import allocation_confirm, allocation_create, allocation_lines_update
+from parts.allocation import (
+    allocation_confirm,
+    allocation_create,
+    allocation_discard,
+    allocation_lines_update,
+)
 from parts.allocation_filters import AllocationFilter
-from parts.allocation_forms import AllocationCreateForm, LineFormSet
+from parts.allocation_forms import AllocationCreateForm, AllocationDiscardForm, LineFormSet
 from parts.allocation_tables import AllocationLineTable, AllocationTable, InboundShipmentTable
 from parts.models import Allocation
 from parts.transfer_selectors import transfers_in_transit_to
@@ -29,6 +36,7 @@ from parts.transfer_tables import TransferTable
 VIEW_PERM = selectors.VIEW_PERM
 ADD_PERM = selectors.ADD_PERM
 INBOUND_PERM = "parts.view_inboundshipment"
+LINES_PER_PAGE = 100
 
 
 @login_required
@@ -67,20 +75,38 @@ def allocation_new(request: HttpRequest) -> HttpResponse:
     return render(request, "parts/allocations/new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _detail(request: HttpRequest, allocation: Allocation, *, formset=None, status: int = 200) -> HttpResponse:
+def _lines_page(request: HttpRequest, allocation: Allocation):
+    """The page of the draft's lines being edited. One page is one formset, so a network of any
+    size stays under Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (two fields a line); dealer-code order
+    never moves a line to another page when its quantity changes."""
+    paginator = Paginator(selectors.allocation_lines(allocation=allocation), LINES_PER_PAGE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def _detail(
+    request: HttpRequest, allocation: Allocation, *, formset=None, discard_form=None, status: int = 200
+) -> HttpResponse:
     lines = selectors.allocation_lines(allocation=allocation)
     draft = allocation.status == Allocation.Status.DRAFT
     may_edit = draft and request.user.has_perm(ADD_PERM)
-    context = {"allocation": allocation, "may_edit": may_edit}
+    context = {
+        "allocation": allocation,
+        "may_edit": may_edit,
+        "events": allocation.events.select_related("by"),
+    }
     if may_edit:
-        context["formset"] = formset or LineFormSet(queryset=lines)
+        page = _lines_page(request, allocation)
+        context["page"] = page
+        context["formset"] = formset or LineFormSet(queryset=page.object_list)
+        context["discard_form"] = discard_form or AllocationDiscardForm()
     else:
         table = AllocationLineTable(lines)
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         if response := table_export(request, table, name="allocation-lines"):
             return response
         context["table"] = table
-    context["proposed_total"] = sum(line.proposed for line in lines) if draft else None
+    if draft:
+        context["totals"] = selectors.allocation_line_totals(allocation=allocation)
     context["shipments"] = allocation.shipments.select_related("dealer").order_by("dealer__code")[:200]
     return render(request, "parts/allocations/detail.html", context, status=status)
 
@@ -96,7 +122,8 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(ADD_PERM, raise_exception=True)
 def allocation_lines_view(request: HttpRequest, pk: int) -> HttpResponse:
     allocation = selectors.allocation_get(user=request.user, pk=pk)
-    formset = LineFormSet(request.POST, queryset=selectors.allocation_lines(allocation=allocation))
+    page = _lines_page(request, allocation)
+    formset = LineFormSet(request.POST, queryset=page.object_list)
     if formset.is_valid():
         done = form_call(
             formset,
@@ -107,8 +134,29 @@ def allocation_lines_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if done is not None:
             messages.success(request, "Lines saved: review them, then confirm.")
-            return redirect("allocation-detail", pk=allocation.pk)
+            url = reverse("allocation-detail", args=[allocation.pk])
+            return redirect(f"{url}?page={page.number}" if page.number > 1 else url)
     return _detail(request, allocation, formset=formset, status=400)
+
+
+@require_POST
+@login_required
+@permission_required(ADD_PERM, raise_exception=True)
+def allocation_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
+    allocation = selectors.allocation_get(user=request.user, pk=pk)
+    form = AllocationDiscardForm(request.POST)
+    if form.is_valid():
+        done = form_call(
+            form,
+            allocation_discard,
+            allocation_id=allocation.pk,
+            reason=form.cleaned_data["reason"],
+            user=request.user,
+        )
+        if done is not None:
+            messages.success(request, f"Allocation {done.pk} discarded: nothing was shipped.")
+            return redirect("allocation-detail", pk=done.pk)
+    return _detail(request, allocation, discard_form=form, status=400)
 
 
 @require_POST

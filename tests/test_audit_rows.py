@@ -15,7 +15,13 @@ from campaign.services import campaign_phase_advance
 from dealers.inventory import inventory_add
 from dealers.models import InventoryEvent, InventoryUnit, OwnerDataAccess
 from dealers.owner_data import owner_data_access_record
-from parts.models import KitReservationEvent, PartsArrivedNotice, StockMovement, TransferEvent
+from parts.models import (
+    AllocationEvent,
+    KitReservationEvent,
+    PartsArrivedNotice,
+    StockMovement,
+    TransferEvent,
+)
 from repairs.models import AppointmentEvent, ClaimEvent, OutcomeChange, ReimbursementEvent, RepairOrderEvent
 from tests.factories import VehicleFactory, ale_vin
 
@@ -35,6 +41,7 @@ HISTORY_MODELS = (
     KitReservationEvent,
     PartsArrivedNotice,
     TransferEvent,
+    AllocationEvent,
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from campaign.models import Kit
 from dealers.models import Dealer, Region
@@ -20,6 +21,8 @@ class Allocation(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         CONFIRMED = "confirmed", "Confirmed"
+        # A draft nobody will confirm (wrong kit, the shipment fell through): kept, with why.
+        DISCARDED = "discarded", "Discarded"
 
     kit = models.ForeignKey(Kit, on_delete=models.PROTECT, related_name="allocations")
     quantity = models.PositiveIntegerField(help_text="The kits in the shipment to allocate.")
@@ -73,3 +76,23 @@ class AllocationLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} to {self.dealer_id}"
+
+
+class AllocationEvent(models.Model):
+    """A step of an allocation: drafted, confirmed, discarded; who, when, why."""
+
+    allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=10, choices=Allocation.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Allocation.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A default, not auto_now_add: the migration back-dates the steps of earlier allocations.
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} → {self.to_status}"

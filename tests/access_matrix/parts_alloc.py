@@ -155,6 +155,11 @@ def _confirmed(w, persona, response, kwargs):
     assert Allocation.objects.get(pk=kwargs["pk"]).status == "confirmed"
 
 
+def _discarded(w, persona, response, kwargs):
+    assert_redirect(response, reverse("allocation-detail", args=[kwargs["pk"]]))
+    assert Allocation.objects.get(pk=kwargs["pk"]).status == "discarded"
+
+
 def _new_transfer(w, persona, response, kwargs):
     transfer = Transfer.objects.order_by("-pk").first()
     assert_redirect(response, reverse("transfer-detail", args=[transfer.pk]))
@@ -228,6 +233,25 @@ CASES = [
         expect=only(ALLOCATORS, ok=302, regional_west=404),
         writes=("campaign_admin", "superuser"),
         effect=_confirmed,
+    ),
+    Case(
+        "allocation-discard",
+        method="post",
+        kwargs=lambda w: {"pk": _draft(w).pk},
+        data={"reason": "The plant cancelled the shipment"},
+        expect=only(ALLOCATORS, ok=302),
+        writes=ALLOCATORS,
+        effect=_discarded,
+    ),
+    Case(
+        "allocation-discard",
+        id="east",
+        method="post",
+        kwargs=lambda w: {"pk": _draft(w, region=w.region_east).pk},
+        data={"reason": "The plant cancelled the shipment"},
+        expect=only(ALLOCATORS, ok=302, regional_west=404),
+        writes=("campaign_admin", "superuser"),
+        effect=_discarded,
     ),
     # --- Inbound ------------------------------------------------------------------
     Case("inbound-list", expect=only(INBOUND_READERS)),

@@ -42,7 +42,7 @@ def test_allocate_preview_edit_confirm(ale, v6, dealer_a, dealer_b, campaign_adm
     page = client.get(response["Location"]).content.decode()
     assert (
         "Lexus of Pasadena" in page
-        and "Proposed 4 of 4" in page
+        and "Proposed 4 · lines give 4 of 4" in page
         and 'data-testid="allocation-confirm"' in page
     )
 
@@ -112,8 +112,9 @@ def test_pages_cost_the_same_whatever_the_rows(
     )
     # Session, user, the user's and its groups' permissions, memberships; then the list: count, page (7).
     assert list_one == 7
-    # The same five; the allocation, its lines (with dealers), its shipments (8).
-    assert detail_one == 8
+    # The same five; the allocation, its history, the page of lines (count, lines with dealers),
+    # the totals over all lines, its shipments (11).
+    assert detail_one == 11
     for n in range(6):
         waiting(ale, DealerFactory(code=f"1100{n}", region=region_west), 1)
     for n in range(4):
