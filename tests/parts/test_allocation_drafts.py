@@ -100,7 +100,9 @@ def test_a_network_larger_than_the_field_limit_edits_its_lines_page_by_page(
     # their lines are written directly: the proposal is not what this is about.
     count = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS // 2 + 5
     dealers = DealerFactory.create_batch(count - 1, region=region_west)
-    AllocationLine.objects.bulk_create(AllocationLine(allocation=draft, dealer=d, quantity=0) for d in dealers)
+    AllocationLine.objects.bulk_create(
+        AllocationLine(allocation=draft, dealer=d, quantity=0) for d in dealers
+    )
     AllocationLine.objects.filter(allocation=draft).update(quantity=0)
     lines = list(draft.lines.select_related("dealer").order_by("dealer__code"))
     assert len(lines) == count
