@@ -5,8 +5,10 @@ cell), the column's attributes as HTML per cell, and a template variable lookup 
 national page's 25 dealers × 13 columns that was ~55 % of the page's server time (pyinstrument,
 full fleet, SQLite). Headers (sort links), pagination and the CSV/XLSX export stay django-tables2's;
 only ``<tbody>`` is drawn here, per column once: its ``<td>`` attributes, and a function from the
-row to its cell's HTML. Each column class names that function (``cell``), next to its ``render``,
-so the page and the export say the same thing.
+row to its cell's HTML. Each column class names that function (``cell``), next to its ``render``.
+The export's rows (``table_values``, django-tables2's ``as_values`` without the per-cell
+signature) take each column's ``value``, or the table's ``value_<name>``, the same way.
+tests/parts/test_dashboard_table_body.py holds both equal to django-tables2's own output.
 
 Measured (bench/parts_dashboard_bench.py, national page, SQLite, full fleet, process CPU p50):
 see the README's Speed section.
@@ -14,6 +16,7 @@ see the README's Speed section.
 
 from __future__ import annotations
 
+from django.utils.encoding import force_str
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -42,3 +45,28 @@ def table_body_rows(table) -> list[SafeString]:
         mark_safe("<tr>" + "".join(f"{td}{draw(row.record)}</td>" for td, draw in columns) + "</tr>")
         for row in table.paginated_rows
     ]
+
+
+def table_values(table):
+    """The export's rows, header first, as django-tables2's ``as_values`` gives them."""
+    columns = [bound for bound in table.columns.iterall() if not bound.column.exclude_from_export]
+    getters = []
+    for bound in columns:
+        accessor, empty = str(bound.accessor), bound.column.empty_values
+        own = getattr(table, f"value_{bound.name}", None)
+        export = getattr(bound.column, "export", None)
+        getters.append((accessor, empty, own, export))
+    yield [force_str(bound.header, strings_only=True) for bound in columns]
+    for row in table.rows:
+        record = row.record
+        values = []
+        for accessor, empty, own, export in getters:
+            value = getattr(record, accessor)
+            if value in empty:
+                value = None
+            elif own is not None:
+                value = own(value)
+            elif export is not None:
+                value = export(value, record, table)
+            values.append(force_str(value, strings_only=True))
+        yield values

@@ -12,7 +12,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from parts.dashboard_table_body import table_body_rows
+from parts.dashboard_table_body import table_body_rows, table_values
 
 NUMERIC = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 NOT_AT_RATE = "not at the current rate"
@@ -31,6 +31,9 @@ class Count(tables.Column):
         return self.render(value)
 
     def value(self, value):
+        return value
+
+    def export(self, value, record, table):
         return value
 
 
@@ -60,6 +63,9 @@ class DaysOfSupply(tables.Column):
     def value(self, value):
         return "" if value is None else value
 
+    def export(self, value, record, table):
+        return self.value(value)
+
 
 class ClearsOn(tables.Column):
     """When the wait-list clears at the last 4 weeks' inbound rate."""
@@ -76,6 +82,9 @@ class ClearsOn(tables.Column):
         return _clears(record, table.today)
 
     def value(self, record, table) -> str:
+        return _clears(record, table.today)
+
+    def export(self, value, record, table) -> str:
         return _clears(record, table.today)
 
 
@@ -110,6 +119,10 @@ class _FiguresTable(tables.Table):
 
     def body_rows(self):
         return table_body_rows(self)
+
+    def as_values(self, exclude_columns=None):
+        assert not exclude_columns, "the figure tables export every column"
+        return table_values(self)
 
 
 class RegionTable(_FiguresTable):

@@ -1,5 +1,6 @@
-"""The dashboard tables' fast body (parts/dashboard_table_body.py) draws what django-tables2
-itself would: the same cells, with the same ``<td>`` attributes, in the same order, per page."""
+"""The dashboard tables' fast body and export (parts/dashboard_table_body.py) give what
+django-tables2 itself would: the same cells, with the same ``<td>`` attributes, in the same
+order, per page; the same export rows."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 
 import pytest
 from django.test import RequestFactory
-from django_tables2 import RequestConfig
+from django_tables2 import RequestConfig, Table
 
 from dealers.models import Dealer
 from parts.dashboard_selectors import parts_dashboard
@@ -60,6 +61,7 @@ def test_the_fast_body_matches_django_tables2(stocked, region_west, sort):
         RequestConfig(request, paginate={"per_page": 25}).configure(table)
         assert _fast_cells(table) == _library_cells(table)
         assert _fast_cells(table)  # something was compared
+        assert list(table.as_values()) == list(Table.as_values(table))
 
 
 def test_a_dealers_kit_table_matches_too(stocked, dealer_a):
@@ -67,3 +69,4 @@ def test_a_dealers_kit_table_matches_too(stocked, dealer_a):
     table = KitTable(board.rows, today=board.today, prefix="k-")
     RequestConfig(RequestFactory().get("/"), paginate={"per_page": 25}).configure(table)
     assert _fast_cells(table) == _library_cells(table) and len(board.rows) >= 1
+    assert list(table.as_values()) == list(Table.as_values(table))
