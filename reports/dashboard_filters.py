@@ -19,13 +19,17 @@ from dealers.models import Dealer
 
 class CompletionFilter(django_filters.FilterSet):
     campaign = django_filters.ModelChoiceFilter(
-        queryset=Campaign.objects.order_by("code"), to_field_name="code", empty_label=None, method="keep"
+        label="Campaign",
+        queryset=Campaign.objects.order_by("code"),
+        to_field_name="code",
+        empty_label=None,
+        method="keep",
     )
-    region = django_filters.ModelChoiceFilter(queryset=None, empty_label="All regions")
+    region = django_filters.ModelChoiceFilter(label="Region", queryset=None, empty_label="All regions")
     dealer = django_filters.ModelChoiceFilter(
-        queryset=None, to_field_name="code", empty_label="All dealers", method="one_dealer"
+        label="Dealer", queryset=None, to_field_name="code", empty_label="All dealers", method="one_dealer"
     )
-    model = django_filters.ChoiceFilter(choices=(), empty_label="All models", method="keep")
+    model = django_filters.ChoiceFilter(label="Model", choices=(), empty_label="All models", method="keep")
     year = django_filters.ChoiceFilter(label="Model year", choices=(), empty_label="All years", method="keep")
     date_from = django_filters.DateFilter(
         label="From", method="keep", widget=forms.DateInput(attrs={"type": "date"})

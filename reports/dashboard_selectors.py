@@ -231,11 +231,13 @@ def completion_board(
         changes = changes.filter(**{f"entry__{k}": v for k, v in vehicle_q.children})
     if not every_dealer:
         changes = changes.filter(entry__vehicle__servicing__dealer__in=dealers.values("pk"))
+    # By default the chart starts the week before the list was posted (at most 3 years back).
+    posted = campaign.affected_list_posted_at
     weeks, remedied_line, involved_line = _burn_up(
         changes=changes,
         entries=AffectedVehicle.objects.filter(Q(campaign=campaign), vehicle_q, scope_q),
         today=today,
-        date_from=date_from,
+        date_from=date_from or (timezone.localdate(posted) - dt.timedelta(weeks=1) if posted else None),
         date_to=date_to,
     )  # 7, 8
 

@@ -94,6 +94,9 @@ class RegionTable(GroupTable):
     target_75 = TargetDate(75)
     target_90 = TargetDate(90)
 
+    class Meta(GroupTable.Meta):
+        sequence = ("label", "...")
+
     def __init__(self, *args, link, **kwargs):
         self.link = link
         super().__init__(*args, heading="Region", **kwargs)

@@ -57,6 +57,11 @@ class RemedyFigures:
     def completion(self) -> float:
         return 100.0 * self.remedied / self.involved if self.involved else 0.0
 
+    @property
+    def reasons(self) -> list[tuple[str, str, int]]:
+        """(reason, its label, count) in §573.7's order."""
+        return [(value, label, self.unreachable_by_reason.get(value, 0)) for value, label in Reason.choices]
+
     def add(self, other: RemedyFigures) -> None:
         for name in ("involved", "remedied", "not_needed", "unreachable", "removed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
