@@ -17,6 +17,7 @@ class VinState(StrEnum):
     AFFECTED = "affected"  # on the posted list, remedy still to do (entry "open" or "unreachable")
     REMEDIED = "remedied"  # on the list, the remedy done (entry "remedied", nothing else)
     CLOSED = "closed"  # on the list, closed without the remedy: inspected and found not to need it
+    REMOVED = "removed"  # taken off the list by the campaign administrator (found not affected)
     IN_RANGE_NOT_AFFECTED = "in_range_not_affected"
     IN_RANGE_LIST_NOT_POSTED = "in_range_list_not_posted"
     NOT_COVERED = "not_covered"
@@ -32,12 +33,14 @@ ENTRY_STATES = {
     "unreachable": VinState.AFFECTED,
     "remedied": VinState.REMEDIED,
     "not_needed": VinState.CLOSED,
+    "removed": VinState.REMOVED,
 }
 
 STATE_LABELS = {
     VinState.AFFECTED: "Affected — recall open",
     VinState.REMEDIED: "Remedied",
     VinState.CLOSED: "Closed without the remedy (inspected, not needed)",
+    VinState.REMOVED: "Removed from the campaign (found not affected)",
     VinState.IN_RANGE_NOT_AFFECTED: "In range, not affected",
     VinState.IN_RANGE_LIST_NOT_POSTED: "In range, affected list not yet posted",
     VinState.NOT_COVERED: "Not covered",

@@ -281,7 +281,9 @@ class AffectedVehicle(models.Model):
     *open* is ``OPEN``, the remedy still to do and the owner being worked; *unreachable* is
     the remedy still to do with the owner out of reach (exported, owner not located…);
     *remedied* is ``REMEDIED`` and nothing else; *not needed* is an inspection that found the
-    remedy unnecessary. Completion is remedied / affected.
+    remedy unnecessary; *removed* is a VIN taken off the list by the campaign administrator
+    (found not affected, §573.7's "removed from the population"): the row and its history stay,
+    but it no longer counts as affected. Completion is remedied / affected (``COUNTED_STATUSES``).
 
     For the VIN itself (the public look-up, stop sale) the recall is open while the remedy is
     still to do: ``RECALL_OPEN_STATUSES``. Counts and reports keep each status apart.
@@ -292,8 +294,11 @@ class AffectedVehicle(models.Model):
         REMEDIED = "remedied", "Remedied"
         NOT_NEEDED = "not_needed", "Inspected, remedy not needed"
         UNREACHABLE = "unreachable", "Unreachable (exported, stolen, scrapped, owner not found)"
+        REMOVED = "removed", "Removed from the campaign (not affected)"
 
     RECALL_OPEN_STATUSES = (Status.OPEN, Status.UNREACHABLE)
+    # The entries that make up the campaign's population (every status but removed).
+    COUNTED_STATUSES = (Status.OPEN, Status.REMEDIED, Status.NOT_NEEDED, Status.UNREACHABLE)
 
     # No single-column FK indexes: the unique (vehicle, campaign) and (campaign, status)
     # below lead with each column, and every extra index slows the list import's inserts.

@@ -70,6 +70,7 @@ def _campaigns():
     )
     on_list = (
         AffectedVehicle.objects.filter(campaign=OuterRef("pk"))
+        .exclude(status=AffectedVehicle.Status.REMOVED)
         .order_by()
         .values("campaign")
         .annotate(n=Count("pk"))
@@ -115,7 +116,8 @@ def _detail_context(request: HttpRequest, campaign: Campaign, **forms) -> dict:
         .order_by("position")
     )
     counts = AffectedVehicle.objects.filter(campaign=campaign).aggregate(
-        total=Count("pk"), open=Count("pk", filter=Q(status=OPEN))
+        total=Count("pk", filter=~Q(status=AffectedVehicle.Status.REMOVED)),
+        open=Count("pk", filter=Q(status=OPEN)),
     )
     user = request.user
     document_form = forms.get("document_form")

@@ -52,6 +52,7 @@ LOCAL_APPS = [
     "dealers",
     "repairs",
     "parts",
+    "reports",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -252,6 +253,10 @@ REIMBURSEMENT_MAX_UPLOAD_MB = env_int("REIMBURSEMENT_MAX_UPLOAD_MB", 10, minimum
 VIN_IMPORT_RETENTION_DAYS = env_int("VIN_IMPORT_RETENTION_DAYS", 30, minimum=1)
 # Appointments are taken from today up to this many days ahead (the issue asks for at least 180).
 BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 180, minimum=180)
+# Largest removal list (vin,reason) a campaign administrator uploads; checked in the request.
+REMOVAL_LIST_MAX_UPLOAD_MB = env_int("REMOVAL_LIST_MAX_UPLOAD_MB", 5, minimum=1)
+# The completion dashboard flags a dealer whose pace leaves owners unserved longer than this.
+UNSERVED_WEEKS_FLAG = env_int("UNSERVED_WEEKS_FLAG", 26, minimum=1)
 
 # --- Forms and tables ---------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

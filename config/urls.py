@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("parts.stock_api_urls")),
     path("api/v1/", include("parts.supply_api_urls")),
     path("api/v1/", include("parts.waitlist_api_urls")),
+    path("api/v1/", include("reports.api_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("parts/transfers/", include("parts.transfer_urls")),
     path("parts/wait-list/", include("parts.waitlist_urls")),
     path("parts/dashboard/", include("parts.dashboard_urls")),
+    path("reports/", include("reports.urls")),
     path("", include("dealers.urls")),
 ]
 

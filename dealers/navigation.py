@@ -33,6 +33,14 @@ class NavEntry:
 
 NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("Home", "home", MEMBER, "house"),
+    # The campaign's control room (reports): completion, burn-up, forecast, remedy reports.
+    NavEntry(
+        "Completion",
+        "completion-dashboard",
+        "reports.view_completion_dashboard",
+        "speedometer2",
+        section="/reports/",
+    ),
     NavEntry("Vehicle record", "vehicle-record", "campaign.view_vehicle", "search"),
     NavEntry(
         "Appointments",

@@ -65,6 +65,13 @@ parts.view_allocation                                                       x   
 parts.add_allocation (allocate supply)                                      x       x
 parts.view_parts_dashboard                 x               x                x       x
 
+Reports (issue 10)                     principal service parts pre-owned regional admin
+-------------------------------------- --------- ------- ----- --------- -------- -----
+reports.view_completion_dashboard          x        x                       x       x
+reports.view_remedy_report (§573.7)                                         x       x
+reports.submit_remedy_report                                                        x
+reports.remove_from_population                                                      x
+
 Notes on the choices:
 - Any dealer role may check any VIN's eligibility (owners walk into any dealer), but
   owner name and contact details need ``dealers.view_owner_data`` AND the vehicle's
@@ -176,6 +183,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "parts.view_partsarrivednotice",
         "parts.view_transfer",
         "parts.view_parts_dashboard",
+        "reports.view_completion_dashboard",
     ),
     Role.SERVICE_MANAGER: (
         *_EVERY_DEALER_ROLE,
@@ -188,6 +196,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_WAITLIST_WRITE,
         "parts.view_partsarrivednotice",
         "parts.change_partsarrivednotice",
+        "reports.view_completion_dashboard",
     ),
     Role.PARTS_MANAGER: (
         *_EVERY_DEALER_ROLE,
@@ -211,6 +220,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "repairs.undo_outcome",
         *_PARTS_READ,
         *_PARTS_PLANNING,
+        "reports.view_completion_dashboard",
+        "reports.view_remedy_report",
     ),
     # The administrator's list is completed by ``admin_model_permissions``: every model
     # permission of the campaign and dealers apps (it runs Django admin for both).
@@ -237,6 +248,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "repairs.undo_outcome",
         *_PARTS_READ,
         *_PARTS_PLANNING,
+        "reports.view_completion_dashboard",
+        "reports.view_remedy_report",
+        "reports.submit_remedy_report",
+        "reports.remove_from_population",
     ),
     # National: adjudicates claims and owner reimbursements; sees what a claim rests on.
     Role.WARRANTY_ADMIN: (

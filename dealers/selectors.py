@@ -15,6 +15,7 @@ Role = Membership.Role
 Phase = Campaign.Phase
 OPEN = AffectedVehicle.Status.OPEN
 REMEDIED = AffectedVehicle.Status.REMEDIED
+REMOVED = AffectedVehicle.Status.REMOVED
 
 # What each phase means for the people at the dealership: the seed's dealer letter,
 # read as instructions.
@@ -99,6 +100,7 @@ def dealer_vehicle_counts(*, dealer_ids: frozenset[int]) -> list[DealerCounts]:
         return []
     rows = (
         AffectedVehicle.objects.filter(vehicle__servicing__dealer_id__in=sorted(dealer_ids))
+        .exclude(status=REMOVED)
         .values(dealer_id=F("vehicle__servicing__dealer_id"), campaign_code=F("campaign__code"))
         .annotate(
             affected=Count("pk"),
@@ -165,10 +167,11 @@ def dealer_entry_counts(*, dealers: QuerySet[Dealer] | None) -> dict[int, dict[s
     """
     sd, av = ServicingDealer._meta, AffectedVehicle._meta
     q = connection.ops.quote_name
-    where, params = "", [OPEN, REMEDIED]
+    # A VIN removed from the population is no longer affected: not counted at all.
+    where, params = f"WHERE av.{q(av.get_field('status').column)} <> %s", [OPEN, REMEDIED, REMOVED]
     if dealers is not None:
         inner, inner_params = dealers.values("pk").query.sql_with_params()
-        where = f"WHERE sd.{q(sd.get_field('dealer').column)} IN ({inner})"
+        where += f" AND sd.{q(sd.get_field('dealer').column)} IN ({inner})"
         params += list(inner_params)
     sql = (
         f"SELECT sd.{q(sd.get_field('dealer').column)}, COUNT(*),"
@@ -233,6 +236,6 @@ def region_totals(*, dealers: list[Dealer]) -> list[RegionTotal]:
 def campaigns_for_admin() -> QuerySet[Campaign]:
     """Every campaign with its affected and open counts (index affected_by_campaign_status)."""
     return Campaign.objects.annotate(
-        affected=Count("affected_vehicles"),
+        affected=Count("affected_vehicles", filter=~Q(affected_vehicles__status=REMOVED)),
         open=Count("affected_vehicles", filter=Q(affected_vehicles__status=OPEN)),
     ).order_by("-dir_filed_on", "code")

@@ -16,10 +16,11 @@ ROOT = Path(settings.BASE_DIR)
 
 # app -> the project apps it must never import
 FORBIDDEN = {
-    "campaign": {"dealers", "repairs", "parts", "demo"},
-    "dealers": {"repairs", "parts", "demo"},
-    "repairs": {"parts", "demo"},
-    "parts": {"demo"},
+    "campaign": {"dealers", "repairs", "parts", "reports", "demo"},
+    "dealers": {"repairs", "parts", "reports", "demo"},
+    "repairs": {"parts", "reports", "demo"},
+    "parts": {"reports", "demo"},
+    "reports": {"demo"},
 }
 
 

@@ -32,11 +32,11 @@ def test_every_entry_status_has_one_vin_state_and_only_remedied_is_remedied():
 
 @pytest.fixture
 def one_of_each(ale, dealer_a):
-    """Dealer A services one ALE vehicle in each entry status."""
+    """Dealer A services one ALE vehicle in each entry status (the removed one counts nowhere)."""
     ale.affected_list_posted_at = timezone.now()
     ale.save(update_fields=["affected_list_posted_at"])
     vins = {}
-    for serial, status in zip((8001, 8002, 8003, 8004), Status.values, strict=True):
+    for serial, status in zip((8001, 8002, 8003, 8004, 8005), Status.values, strict=True):
         vehicle = VehicleFactory(vin=ale_vin(serial))
         AffectedVehicleFactory(campaign=ale, vehicle=vehicle, status=status)
         ServicingDealer.objects.create(vehicle=vehicle, dealer=dealer_a)

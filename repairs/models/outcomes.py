@@ -16,7 +16,7 @@ class OutcomeChange(models.Model):
     """One change of an ``AffectedVehicle``'s status: who, when, from, to, why.
 
     Written by the outcome services only (completion, remedied elsewhere, inspected and not
-    needed, unreachable, and the undo of any of them). The quarterly remedy report reads these
+    needed, unreachable, the undo of any of them, and the removal from the population). The quarterly remedy report reads these
     rows to say where each VIN stood on a given day.
     """
 
@@ -26,6 +26,8 @@ class OutcomeChange(models.Model):
         NOT_NEEDED = "not_needed", "Inspected, remedy not needed"
         UNREACHABLE = "unreachable", "Unreachable"
         UNDONE = "undone", "Outcome undone"
+        # The campaign administrator took the VIN off the campaign's list (reports.population).
+        REMOVED = "removed", "Removed from the campaign"
 
     class UnreachableReason(models.TextChoices):
         # §573.7's categories.

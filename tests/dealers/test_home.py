@@ -242,6 +242,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
             "service_manager_a",
             [
                 "Home",
+                "Completion",
                 "Vehicle record",
                 "Appointments",
                 "Wait-list",
@@ -269,6 +270,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
             "principal_a",
             [
                 "Home",
+                "Completion",
                 "Vehicle record",
                 "Appointments",
                 "Campaigns",
@@ -284,6 +286,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
             "regional_west",
             [
                 "Home",
+                "Completion",
                 "Vehicle record",
                 "Appointments",
                 "Campaigns",
@@ -298,6 +301,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
             "campaign_admin",
             [
                 "Home",
+                "Completion",
                 "Vehicle record",
                 "Appointments",
                 "Campaigns",

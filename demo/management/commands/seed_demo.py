@@ -42,12 +42,27 @@ class Command(BaseCommand):
             "--seed", type=int, default=DEFAULT_SEED, help=f"Random seed (default {DEFAULT_SEED})."
         )
         parser.add_argument(
+            "--repair-orders",
+            type=int,
+            default=None,
+            help="At least this many completed repair orders (default: about a quarter of the list; "
+            "the benchmarks' full scale is 100000).",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Do nothing if ALE already has affected vehicles (what `make demo` runs on every start).",
         )
 
-    def handle(self, *args, vehicles: int | None, seed: int, if_empty: bool, **options) -> None:
+    def handle(
+        self,
+        *args,
+        vehicles: int | None,
+        seed: int,
+        if_empty: bool,
+        repair_orders: int | None = None,
+        **options,
+    ) -> None:
         campaign = Campaign.objects.filter(code=DEMO_CAMPAIGN).first()
         if campaign is None:
             raise CommandError(
@@ -100,7 +115,7 @@ class Command(BaseCommand):
         from demo.reimbursements import reimbursements_seed
 
         activity_started = time.perf_counter()
-        activity_seed(campaign=campaign, seed=seed, stdout=self.stdout)
+        activity_seed(campaign=campaign, seed=seed, stdout=self.stdout, repair_orders=repair_orders)
         reimbursements_seed(campaign=campaign, seed=seed, stdout=self.stdout)
         self.stdout.write(f"  (activity took {time.perf_counter() - activity_started:.1f} s)\n")
         from demo.parts_story import parts_story_seed
@@ -108,4 +123,7 @@ class Command(BaseCommand):
         parts_started = time.perf_counter()
         parts_story_seed(campaign=campaign, seed=seed, stdout=self.stdout)
         self.stdout.write(f"  (parts took {time.perf_counter() - parts_started:.1f} s)\n")
+        from demo.reports_story import reports_story_seed
+
+        reports_story_seed(campaign=campaign, seed=seed, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.perf_counter() - started:.1f} s."))

@@ -1,0 +1,381 @@
+"""Reads for the completion dashboards: national, a region, a dealer, over the dealers in view.
+
+Every figure is a GROUP BY over the campaign's entries, outcomes, appointments, claims and
+requests of the dealers in view, so a page costs the same queries at 10,000 vehicles as at
+138,869 (pinned in tests at two sizes):
+
+1. the dealers in view, with their region;
+2. entries per servicing dealer and status (the completion table, regions, totals);
+3. entries per model and model year and status;
+4. scheduled appointments and those waiting for parts, per dealer;
+5. claims per status: count and amount;
+6. owner reimbursement requests per status;
+7. outcomes per week: remedied and removed, net of undos (the burn-up's remedied line);
+8. entries put on the list per week (the burn-up's involved line);
+9. remedies per dealer over the last 8 weeks (the forecast's rate);
+10. kits on hand and inbound per dealer (kits still needed).
+
+Rows merge in Python by dealer id; regions and the nation are sums of dealer rows. With every
+dealer in view (national, no filter) the entries are not joined to dealers at all, and VINs no
+dealer services yet count in the nation's figures only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from campaign.models import AffectedVehicle, Campaign
+from dealers.access import scope_to_user, user_scope
+from dealers.models import Dealer, Membership
+from parts.models import StockBalance
+from repairs.models import Appointment, OutcomeChange, ReimbursementRequest, WarrantyClaim
+from reports.dashboard_forecast import Forecast, forecast_for
+from reports.week_index import WeekIndex
+
+Status = AffectedVehicle.Status
+Role = Membership.Role
+VIEW = "reports.view_completion_dashboard"
+DEALER_ROLES = (Role.DEALER_PRINCIPAL, Role.SERVICE_MANAGER)
+RATE_WEEKS = 8
+MAX_CHART_WEEKS = 156
+
+
+@dataclass
+class Completion:
+    """Where a dealer's (or region's, model's…) vehicles stand now."""
+
+    involved: int = 0
+    remedied: int = 0
+    not_needed: int = 0
+    unreachable: int = 0
+    scheduled: int = 0
+    waiting_parts: int = 0
+    remedied_8w: int = 0
+    kits_on_hand: int = 0
+    kits_inbound: int = 0
+
+    @property
+    def open(self) -> int:
+        return self.involved - self.remedied - self.not_needed - self.unreachable
+
+    @property
+    def to_do(self) -> int:
+        """Vehicles whose remedy is still to do: open and unreachable (the recall stays open)."""
+        return self.open + self.unreachable
+
+    @property
+    def completion(self) -> float:
+        return round(100.0 * self.remedied / self.involved, 1) if self.involved else 0.0
+
+    @property
+    def weekly_rate(self) -> float:
+        return self.remedied_8w / RATE_WEEKS
+
+    @property
+    def kits_needed(self) -> int:
+        return max(0, self.to_do - self.kits_on_hand - self.kits_inbound)
+
+    def add(self, other: Completion) -> None:
+        for name in Completion.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class DealerLine(Completion):
+    dealer_id: int = 0
+    code: str = ""
+    name: str = ""
+    region_id: int = 0
+    region: str = ""
+    forecast: Forecast | None = None
+
+
+@dataclass
+class GroupLine(Completion):
+    key: str = ""
+    label: str = ""
+    forecast: Forecast | None = None
+
+
+@dataclass
+class Board:
+    campaign: Campaign
+    today: dt.date
+    total: Completion
+    dealers: list[DealerLine]
+    regions: list[GroupLine]
+    models: list[GroupLine]
+    years: list[GroupLine]
+    claims: dict[str, tuple[int, float]]
+    reimbursements: dict[str, int]
+    weeks: list[dt.date] = field(default_factory=list)
+    cumulative_remedied: list[int] = field(default_factory=list)
+    cumulative_involved: list[int] = field(default_factory=list)
+    forecast: Forecast | None = None
+    letters: dict | None = None  # mailed / returned: None until the mailings app is wired
+
+    def bottom(self, n: int = 10) -> list[DealerLine]:
+        """The dealers furthest behind: lowest completion among those with vehicles."""
+        return sorted(
+            (d for d in self.dealers if d.involved), key=lambda d: (d.completion, -d.to_do, d.code)
+        )[:n]
+
+
+def dashboard_dealers_for_user(*, user) -> QuerySet[Dealer]:
+    """Dealers whose completion the user sees: all (national), their regions', or the dealers
+    where they are principal or service manager."""
+    return scope_to_user(Dealer.objects.all(), user, dealer_path="self", roles=DEALER_ROLES)
+
+
+def dashboard_level(*, user) -> str:
+    scope = user_scope(user)
+    if scope.national:
+        return "national"
+    return "region" if scope.region_ids else "dealer"
+
+
+def letters_mailed_and_returned(*, campaign: Campaign, dealers: QuerySet[Dealer] | None) -> dict | None:
+    """Owner letters mailed and returned. TO WIRE after the ``mailings`` app lands:
+    ``Letter`` rows of the campaign's mailings (and ``ReturnedMail``), scoped like the entries.
+    Until then None: the page says the figure is not available, never a made-up zero."""
+    return None
+
+
+def _int_sum(expression, **condition):
+    return Coalesce(
+        Sum(expression, filter=Q(**condition) if condition else None), Value(0), output_field=IntegerField()
+    )
+
+
+def completion_board(
+    *,
+    campaign: Campaign,
+    dealers: QuerySet[Dealer],
+    every_dealer: bool,
+    model: str = "",
+    model_year: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    unserved_weeks: int = 26,
+    now: dt.datetime | None = None,
+) -> Board:
+    """The dashboard over ``dealers`` (already scoped and filtered). ``every_dealer``: the view is
+    the whole network (no dealer filter), so VINs without a servicing dealer count too."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    dealer_list = list(dealers.select_related("region").order_by("code"))  # 1
+    entry_q = Q(campaign=campaign) & ~Q(status=Status.REMOVED)
+    vehicle_q = Q()
+    if model:
+        vehicle_q &= Q(vehicle__model_label=model)
+    if model_year:
+        vehicle_q &= Q(vehicle__model_year=model_year)
+    scope_q = Q() if every_dealer else Q(vehicle__servicing__dealer__in=dealers.values("pk"))
+    entries = AffectedVehicle.objects.filter(entry_q, vehicle_q, scope_q)
+
+    lines: dict[int | None, Completion] = defaultdict(Completion)
+    for row in entries.values("vehicle__servicing__dealer", "status").annotate(n=Count("pk")).order_by():  # 2
+        _count_status(lines[row["vehicle__servicing__dealer"]], row["status"], row["n"])
+
+    models: dict[str, Completion] = defaultdict(Completion)
+    years: dict[int, Completion] = defaultdict(Completion)
+    for row in (
+        entries.values("vehicle__model_label", "vehicle__model_year", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):  # 3
+        _count_status(models[row["vehicle__model_label"] or "—"], row["status"], row["n"])
+        _count_status(years[row["vehicle__model_year"]], row["status"], row["n"])
+
+    dealer_scope_q = Q() if every_dealer else Q(dealer__in=dealers.values("pk"))
+    vehicle_filter = dict(vehicle_q.children)  # the same lookups from appointments, claims, requests
+    for row in (
+        Appointment.objects.filter(
+            dealer_scope_q, campaign=campaign, status=Appointment.Status.SCHEDULED, **vehicle_filter
+        )
+        .values("dealer")
+        .annotate(n=Count("pk"), waiting=Count("pk", filter=Q(parts_status=Appointment.Parts.WAITING)))
+        .order_by()
+    ):  # 4
+        lines[row["dealer"]].scheduled += row["n"]
+        lines[row["dealer"]].waiting_parts += row["waiting"]
+
+    claim_q = Q(campaign=campaign, **vehicle_filter) & dealer_scope_q
+    if date_from:
+        claim_q &= Q(submitted_at__gte=_start_of(date_from))
+    if date_to:
+        claim_q &= Q(submitted_at__lt=_start_of(date_to + dt.timedelta(days=1)))
+    claims = {
+        row["status"]: (row["n"], float(row["amount"] or 0))
+        for row in WarrantyClaim.objects.filter(claim_q)
+        .values("status")
+        .annotate(n=Count("pk"), amount=Sum("total"))
+        .order_by()
+    }  # 5
+    request_scope = Q() if every_dealer else Q(vehicle__servicing__dealer__in=dealers.values("pk"))
+    reimbursements = dict(
+        ReimbursementRequest.objects.filter(request_scope, campaign=campaign, **vehicle_filter)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )  # 6
+
+    changes = OutcomeChange.objects.filter(entry__campaign=campaign)
+    if vehicle_q:
+        changes = changes.filter(**{f"entry__{k}": v for k, v in vehicle_q.children})
+    if not every_dealer:
+        changes = changes.filter(entry__vehicle__servicing__dealer__in=dealers.values("pk"))
+    # By default the chart starts the week before the list was posted (at most 3 years back).
+    posted = campaign.affected_list_posted_at
+    weeks, remedied_line, involved_line = _burn_up(
+        changes=changes,
+        entries=AffectedVehicle.objects.filter(Q(campaign=campaign), vehicle_q, scope_q),
+        today=today,
+        date_from=date_from or (timezone.localdate(posted) - dt.timedelta(weeks=1) if posted else None),
+        date_to=date_to,
+    )  # 7, 8
+
+    since = now - dt.timedelta(weeks=RATE_WEEKS)
+    for row in (
+        changes.filter(at__gte=since)
+        .values("entry__vehicle__servicing__dealer")
+        .annotate(
+            n=_int_sum(
+                Case(
+                    When(to_status=Status.REMEDIED, then=1),
+                    When(from_status=Status.REMEDIED, then=-1),
+                    default=0,
+                )
+            )
+        )
+        .order_by()
+    ):  # 9
+        lines[row["entry__vehicle__servicing__dealer"]].remedied_8w += row["n"]
+
+    balances = StockBalance.objects.filter(kit__campaign=campaign)
+    if not every_dealer:
+        balances = balances.filter(dealer__in=dealers.values("pk"))
+    for row in (
+        balances.values("dealer")
+        .annotate(on_hand=_int_sum("on_hand"), inbound=_int_sum("inbound"))
+        .order_by()
+    ):  # 10
+        lines[row["dealer"]].kits_on_hand += row["on_hand"]
+        lines[row["dealer"]].kits_inbound += row["inbound"]
+
+    dealer_lines: list[DealerLine] = []
+    regions: dict[int, GroupLine] = {}
+    total = Completion()
+    for dealer in dealer_list:
+        line = DealerLine(
+            dealer_id=dealer.pk,
+            code=dealer.code,
+            name=dealer.name,
+            region_id=dealer.region_id,
+            region=dealer.region.name,
+        )
+        line.add(lines.get(dealer.pk, Completion()))
+        line.forecast = forecast_for(line, today=today, unserved_weeks=unserved_weeks)
+        dealer_lines.append(line)
+        regions.setdefault(
+            dealer.region_id, GroupLine(key=str(dealer.region_id), label=dealer.region.name)
+        ).add(line)
+    if every_dealer:
+        for line in lines.values():
+            total.add(line)
+    else:
+        for line in dealer_lines:
+            total.add(line)
+    for region in regions.values():
+        region.forecast = forecast_for(region, today=today, unserved_weeks=unserved_weeks)
+    return Board(
+        campaign=campaign,
+        today=today,
+        total=total,
+        dealers=dealer_lines,
+        regions=sorted(regions.values(), key=lambda r: r.label),
+        models=[GroupLine(key=k, label=k, **_fields(v)) for k, v in sorted(models.items())],
+        years=[GroupLine(key=str(k), label=str(k), **_fields(v)) for k, v in sorted(years.items())],
+        claims=claims,
+        reimbursements=reimbursements,
+        weeks=weeks,
+        cumulative_remedied=remedied_line,
+        cumulative_involved=involved_line,
+        forecast=forecast_for(total, today=today, unserved_weeks=unserved_weeks),
+        letters=letters_mailed_and_returned(campaign=campaign, dealers=None if every_dealer else dealers),
+    )
+
+
+def _fields(c: Completion) -> dict:
+    return {name: getattr(c, name) for name in Completion.__dataclass_fields__}
+
+
+def _count_status(line: Completion, status: str, n: int) -> None:
+    line.involved += n
+    if status == Status.REMEDIED:
+        line.remedied += n
+    elif status == Status.NOT_NEEDED:
+        line.not_needed += n
+    elif status == Status.UNREACHABLE:
+        line.unreachable += n
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _burn_up(*, changes, entries, today, date_from, date_to) -> tuple[list[dt.date], list[int], list[int]]:
+    """Weekly cumulative remedied and involved (on the list, less removed) at each week's end."""
+    last_day = min(date_to or today, today)
+    end_monday = last_day - dt.timedelta(days=last_day.weekday())
+    first_day = date_from or (end_monday - dt.timedelta(weeks=25))
+    first_monday = max(
+        first_day - dt.timedelta(days=first_day.weekday()),
+        end_monday - dt.timedelta(weeks=MAX_CHART_WEEKS - 1),
+    )
+    origin = _start_of(first_monday)
+    n_weeks = (end_monday - first_monday).days // 7 + 1
+    week = WeekIndex("at", origin)
+    net_remedied = defaultdict(int)
+    net_removed = defaultdict(int)
+    for row in (
+        changes.values(w=week)
+        .annotate(
+            rem=_int_sum(
+                Case(
+                    When(to_status=Status.REMEDIED, then=1),
+                    When(from_status=Status.REMEDIED, then=-1),
+                    default=0,
+                )
+            ),
+            rmv=_int_sum(
+                Case(
+                    When(to_status=Status.REMOVED, then=1),
+                    When(from_status=Status.REMOVED, then=-1),
+                    default=0,
+                )
+            ),
+        )
+        .order_by()
+    ):  # 7
+        w = max(row["w"], -1)  # everything before the chart's first week is its starting level
+        net_remedied[w] += row["rem"]
+        net_removed[w] += row["rmv"]
+    added = defaultdict(int)
+    for row in entries.values(w=WeekIndex("added_at", origin)).annotate(n=Count("pk")).order_by():  # 8
+        added[max(row["w"], -1)] += row["n"]
+    remedied_line, involved_line = [], []
+    rem = net_remedied[-1]
+    inv = added[-1] - net_removed[-1]
+    for w in range(n_weeks):
+        rem += net_remedied[w]
+        inv += added[w] - net_removed[w]
+        remedied_line.append(rem)
+        involved_line.append(inv)
+    return [first_monday + dt.timedelta(weeks=w) for w in range(n_weeks)], remedied_line, involved_line
