@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('repairs', '0004_claim_total_within_half_cent'),
+        ('repairs', '0005_outcome_removed'),
     ]
 
     operations = [
