@@ -65,6 +65,12 @@ parts.view_allocation                                                       x   
 parts.add_allocation (allocate supply)                                      x       x
 parts.view_parts_dashboard                 x               x                x       x
 
+Notifications (issue 9)                principal service parts pre-owned regional admin
+-------------------------------------- --------- ------- ----- --------- -------- -----
+notifications.view_message (the log)       x        x                       x       x
+notifications.view_contactpreference       x        x                       x       x
+notifications.change_contactpreference              x
+
 Notes on the choices:
 - Any dealer role may check any VIN's eligibility (owners walk into any dealer), but
   owner name and contact details need ``dealers.view_owner_data`` AND the vehicle's
@@ -160,6 +166,8 @@ _PARTS_PLANNING = (
     "parts.view_parts_dashboard",
 )
 # The dealer settings page (dealers.settings_views): the principal reads it, the service manager sets the zone.
+# The message log and the owner's contact preference (notifications): readers, and service staff who set it.
+_MESSAGES_READ = ("notifications.view_message", "notifications.view_contactpreference")
 _DEALER_SETTINGS_READ = ("dealers.view_dealer_settings",)
 _DEALER_SETTINGS_WRITE = ("dealers.view_dealer_settings", "dealers.change_dealer_time_zone")
 _INVENTORY_WRITE = ("dealers.add_inventoryunit", "dealers.change_inventoryunit")
@@ -176,6 +184,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "parts.view_partsarrivednotice",
         "parts.view_transfer",
         "parts.view_parts_dashboard",
+        *_MESSAGES_READ,
     ),
     Role.SERVICE_MANAGER: (
         *_EVERY_DEALER_ROLE,
@@ -188,6 +197,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_WAITLIST_WRITE,
         "parts.view_partsarrivednotice",
         "parts.change_partsarrivednotice",
+        *_MESSAGES_READ,
+        "notifications.change_contactpreference",
     ),
     Role.PARTS_MANAGER: (
         *_EVERY_DEALER_ROLE,
@@ -211,6 +222,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "repairs.undo_outcome",
         *_PARTS_READ,
         *_PARTS_PLANNING,
+        *_MESSAGES_READ,
     ),
     # The administrator's list is completed by ``admin_model_permissions``: every model
     # permission of the campaign and dealers apps (it runs Django admin for both).
@@ -237,6 +249,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "repairs.undo_outcome",
         *_PARTS_READ,
         *_PARTS_PLANNING,
+        *_MESSAGES_READ,
     ),
     # National: adjudicates claims and owner reimbursements; sees what a claim rests on.
     Role.WARRANTY_ADMIN: (

@@ -1,0 +1,142 @@
+"""Sending one message: the claim, retries recorded on the row, and nothing sent twice."""
+
+from __future__ import annotations
+
+import smtplib
+
+import pytest
+from django.core import mail
+
+from notifications.models import Message
+from notifications.queueing import Draft, messages_queue
+from notifications.sending import message_claim, message_send
+from notifications.tasks import message_send_task
+
+pytestmark = pytest.mark.django_db
+
+
+def _draft(key: str = "test:1", channel: str = "email", **kw) -> Draft:
+    return Draft(
+        dedupe_key=key,
+        kind=Message.Kind.REPAIR_THANKS,
+        channel=channel,
+        recipient="owner@example.com" if channel == "email" else "+19165550142",
+        subject="Thanks",
+        body="Thank you.",
+        **kw,
+    )
+
+
+def test_a_queued_message_is_sent_after_commit_and_recorded(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        (message_id,) = messages_queue([_draft()])
+        assert mail.outbox == []  # nothing leaves before the commit
+    assert len(callbacks) == 1
+    message = Message.objects.get(pk=message_id)
+    assert message.status == "sent" and message.attempts == 1 and message.sent_at
+    assert message.provider_id.startswith("<") and len(mail.outbox) == 1
+    assert mail.outbox[0].extra_headers["Message-ID"] == message.provider_id
+    assert [(e.from_status, e.to_status) for e in message.events.all()] == [
+        ("", "queued"),
+        ("queued", "sending"),
+        ("sending", "sent"),
+    ]
+
+
+def test_the_same_dedupe_key_twice_writes_one_message(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = messages_queue([_draft()])
+        second = messages_queue([_draft()])
+    assert len(first) == 1 and second == []
+    assert Message.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_the_same_task_delivered_twice_sends_once(django_capture_on_commit_callbacks):
+    (message_id,) = messages_queue([_draft()])  # not committed: no send yet
+    assert message_send_task.delay(message_id).get() == "sent"
+    assert message_send_task.delay(message_id).get() == "not claimed"
+    assert len(mail.outbox) == 1
+    assert Message.objects.get(pk=message_id).attempts == 1
+
+
+def test_a_claimed_message_cannot_be_claimed_again_until_its_lease_runs_out():
+    from django.utils import timezone
+
+    from notifications.sending import CLAIM_LEASE
+
+    (message_id,) = messages_queue([_draft()])
+    assert message_claim(message_id=message_id) is not None
+    assert message_claim(message_id=message_id) is None  # a second worker finds nothing
+    later = timezone.now() + CLAIM_LEASE + CLAIM_LEASE
+    assert message_claim(message_id=message_id, now=later).attempts == 2  # the first worker died
+
+
+class _Down:
+    """An SMTP server that refuses the first ``fails`` connections."""
+
+    def __init__(self, fails: int):
+        self.fails = fails
+
+    def __call__(self, *args, **kwargs):
+        if self.fails:
+            self.fails -= 1
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return 1
+
+
+def test_a_transient_failure_is_recorded_and_the_message_queued_again(monkeypatch):
+    from django.core.mail import EmailMultiAlternatives
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", _Down(1))
+    (message_id,) = messages_queue([_draft()])
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        message_send(message_id=message_id, final_attempt=False)
+    message = Message.objects.get(pk=message_id)
+    assert message.status == "queued" and message.attempts == 1
+    assert "SMTPServerDisconnected" in message.last_error
+    assert message_send(message_id=message_id, final_attempt=False) == "sent"
+    message.refresh_from_db()
+    assert message.status == "sent" and message.attempts == 2 and message.last_error == ""
+
+
+def test_the_last_attempt_fails_the_message(monkeypatch):
+    from django.core.mail import EmailMultiAlternatives
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", _Down(99))
+    (message_id,) = messages_queue([_draft()])
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        message_send(message_id=message_id, final_attempt=True)
+    message = Message.objects.get(pk=message_id)
+    assert message.status == "failed" and message.events.last().to_status == "failed"
+    assert message_send(message_id=message_id) == "not claimed"  # a failed message stays failed
+
+
+def test_a_text_goes_through_the_configured_sms_backend(sms_outbox):
+    (message_id,) = messages_queue([_draft(channel="sms")])
+    assert message_send(message_id=message_id) == "sent"
+    assert sms_outbox == [
+        {"to": "+19165550142", "body": "Thank you.", "reference": "test:1", "provider_id": "locmem-1"}
+    ]
+    assert Message.objects.get(pk=message_id).provider_id == "locmem-1"
+
+
+def test_a_sent_message_must_have_its_provider_id():
+    from django.db import IntegrityError, transaction
+
+    (message_id,) = messages_queue([_draft()])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Message.objects.filter(pk=message_id).update(status="sent")
+
+
+def test_the_resume_sweep_finds_lost_and_stuck_messages():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from notifications.sending import messages_resume
+
+    lost, stuck, fresh = (messages_queue([_draft(f"k:{i}")])[0] for i in range(3))
+    message_claim(message_id=stuck, now=timezone.now() - dt.timedelta(hours=1))
+    Message.objects.filter(pk=lost).update(created_at=timezone.now() - dt.timedelta(hours=1))
+    assert messages_resume() == sorted([lost, stuck])
+    assert fresh not in messages_resume()
