@@ -43,12 +43,15 @@ def messages_for_vin(*, user, vin: str) -> list[Message]:
     return list(messages_for_user(user=user).filter(vehicle_id=vin).order_by("-created_at", "-pk")[:20])
 
 
-def preference_editable(*, user, vin: str) -> bool:
+def preference_editable(*, user, vin: str, dealer_id: int | None = None) -> bool:
     """Service staff of the vehicle's servicing dealer set the owner's preference, on the
-    owner's word (a national or regional reader may not)."""
+    owner's word (a national or regional reader may not). ``dealer_id``: the servicing dealer
+    when the caller has it already (the vehicle record), saving the query."""
     if not user.has_perm(CHANGE_PREFERENCE):
         return False
     dealer_ids = frozenset().union(
         *(user_scope(user).dealer_roles.get(r, frozenset()) for r in roles_granting(CHANGE_PREFERENCE))
     )
+    if dealer_id is not None:
+        return dealer_id in dealer_ids
     return ServicingDealer.objects.filter(Q(vehicle_id=vin), dealer_id__in=sorted(dealer_ids)).exists()

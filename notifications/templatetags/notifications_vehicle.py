@@ -15,8 +15,8 @@ register = template.Library()
 
 @register.inclusion_tag("notifications/_vehicle_section.html", takes_context=True)
 def notifications_vehicle_section(context, record) -> dict:
-    """Three queries: the preference, the VIN's messages in the user's scope, whether the user
-    may change it. Recipients are shown whole only where the record showed the owner (and so
+    """Two queries: the preference and the VIN's messages in the user's scope (whether the user
+    may change it is read from the record's servicing dealer). Recipients are shown whole only where the record showed the owner (and so
     logged the view: ``dealers.vehicle_record``)."""
     user = context["request"].user
     if record.vehicle is None or not user.has_perm(selectors.VIEW_PREFERENCE):
@@ -34,5 +34,6 @@ def notifications_vehicle_section(context, record) -> dict:
         "preference": choice,
         "preference_label": ContactPreference.Choice(choice).label,
         "choices": ContactPreference.Choice.choices,
-        "may_edit": selectors.preference_editable(user=user, vin=record.vin),
+        "may_edit": record.servicing_dealer is not None
+        and selectors.preference_editable(user=user, vin=record.vin, dealer_id=record.servicing_dealer.pk),
     }
