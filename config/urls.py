@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("parts.stock_api_urls")),
     path("api/v1/", include("parts.supply_api_urls")),
     path("api/v1/", include("parts.waitlist_api_urls")),
+    path("api/v1/", include("notifications.api_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

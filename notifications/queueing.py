@@ -8,6 +8,7 @@ preference excludes is recorded as skipped (the log shows why nothing went).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import partial
 
@@ -21,6 +22,7 @@ from notifications.preferences import contact_preference_choice, unsubscribe_url
 from notifications.sms import sms_number
 
 Status = Message.Status
+logger = logging.getLogger(__name__)
 SKIPPED_BY_PREFERENCE = "The owner asked for no {channel} (contact preference: {choice})."
 
 
@@ -86,11 +88,21 @@ def owner_drafts(
     return drafts
 
 
+def _enqueue(message_id: int) -> None:
+    """Hand the message to the worker. Runs after the commit: a broker that is down must not turn
+    the clerk's committed booking into an error page. The row stays queued and the resume sweep
+    (``messages_resume``, every ten minutes) enqueues it again."""
+    from notifications.tasks import message_send_task
+
+    try:
+        message_send_task.delay(message_id)
+    except Exception:
+        logger.exception("Message %s stays queued: it could not be handed to the worker.", message_id)
+
+
 def messages_queue(drafts: list[Draft]) -> list[int]:
     """Insert each draft unless its dedupe key exists; the new queued ones are sent after commit.
     Returns the ids of the rows created (queued or skipped)."""
-    from notifications.tasks import message_send_task
-
     created = []
     with transaction.atomic():
         for draft in drafts:
@@ -116,5 +128,5 @@ def messages_queue(drafts: list[Draft]) -> list[int]:
             MessageEvent.objects.create(message=message, to_status=status, note=draft.skip_reason)
             created.append(message.pk)
             if status == Status.QUEUED:
-                transaction.on_commit(partial(message_send_task.delay, message.pk))
+                transaction.on_commit(partial(_enqueue, message.pk))
     return created

@@ -55,3 +55,17 @@ def preference_editable(*, user, vin: str, dealer_id: int | None = None) -> bool
     if dealer_id is not None:
         return dealer_id in dealer_ids
     return ServicingDealer.objects.filter(Q(vehicle_id=vin), dealer_id__in=sorted(dealer_ids)).exists()
+
+
+def preference_vehicle_check(*, user, vin: str, perm: str = VIEW_PREFERENCE) -> None:
+    """The vehicle's servicing dealer is one where the user's role grants ``perm`` (its region's,
+    or any for national staff); else a 404, as for any object out of scope."""
+    from campaign.errors import DomainError
+
+    serviced = ServicingDealer.objects.filter(vehicle_id=vin)
+    if perm == CHANGE_PREFERENCE:
+        allowed = preference_editable(user=user, vin=vin)
+    else:
+        allowed = serviced.filter(dealer_q(user, roles=roles_granting(perm))).exists()
+    if not allowed:
+        raise DomainError("No such vehicle in your dealers.", code="not_found")

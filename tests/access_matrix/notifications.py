@@ -5,6 +5,7 @@ service manager (another dealer's vehicle is a 404)."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -52,6 +53,16 @@ def _preference_set(world, persona, response, kwargs) -> None:
     )
 
 
+def _api_set(world, persona, response, kwargs) -> None:
+    from notifications.models import ContactPreferenceChange
+
+    assert response.json() == {"vin": kwargs["vin"], "choice": "email"}
+    change = ContactPreferenceChange.objects.get(vehicle_id=kwargs["vin"])
+    assert change.source == "api" and change.by == world.users[persona]
+
+
+PREFERENCE_READERS = ("principal_a", "service_manager_a", "regional_west", "campaign_admin")
+
 CASES = [
     Case("notifications-messages", expect=only(READERS)),
     Case("notifications-unsubscribe", kwargs=_token, expect=expect(default=200)),
@@ -72,5 +83,21 @@ CASES = [
         expect=dealer_a_object(ok=302, allowed=("service_manager_a",), superuser=404),
         writes=("service_manager_a",),
         effect=_preference_set,
+    ),
+    # The API: session here (the matrix's clients sign in); anonymous gets 401, not a redirect.
+    Case(
+        "api-contact-preference",
+        kwargs=_vin_of_a,
+        expect=dealer_a_object(allowed=PREFERENCE_READERS, anonymous=401),
+    ),
+    Case(
+        "api-contact-preference",
+        method="put",
+        kwargs=_vin_of_a,
+        data=json.dumps({"choice": "email", "reason": "Owner called: no texts."}),
+        content_type="application/json",
+        expect=dealer_a_object(ok=200, allowed=("service_manager_a",), superuser=404, anonymous=401),
+        writes=("service_manager_a",),
+        effect=_api_set,
     ),
 ]

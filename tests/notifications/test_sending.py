@@ -140,3 +140,36 @@ def test_the_resume_sweep_finds_lost_and_stuck_messages():
     Message.objects.filter(pk=lost).update(created_at=timezone.now() - dt.timedelta(hours=1))
     assert messages_resume() == sorted([lost, stuck])
     assert fresh not in messages_resume()
+
+
+def test_a_mail_server_down_at_booking_leaves_the_booking_and_records_the_failure(
+    ale, dealer_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.mail import EmailMultiAlternatives
+
+    from repairs.models import Appointment
+    from tests.notifications.factories import booked
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", _Down(99))
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = booked(ale, dealer_a)  # no exception reaches the clerk
+    assert Appointment.objects.filter(pk=appointment.pk, status="scheduled").exists()
+    email = Message.objects.get(channel="email")
+    # In-process (no broker) the task makes its first attempt only; the row waits, queued, with
+    # its error, for the next try (on a worker: the retry with backoff, or the resume sweep).
+    assert email.status == "queued" and email.attempts == 1 and "SMTPServerDisconnected" in email.last_error
+    assert Message.objects.get(channel="sms").status == "sent"  # the other channel is unaffected
+
+
+def test_a_broker_down_at_commit_leaves_the_message_queued_for_the_sweep(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    def down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(message_send_task, "delay", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        (message_id,) = messages_queue([_draft()])
+    assert Message.objects.get(pk=message_id).status == "queued" and mail.outbox == []
