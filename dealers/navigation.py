@@ -65,13 +65,6 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         "cash-coin",
         section="/reimbursement/review/",
     ),
-    NavEntry(
-        "Messages",
-        "notifications-messages",
-        "notifications.view_message",
-        "envelope-paper",
-        section="/messages/",
-    ),
     NavEntry("Dealer settings", "dealer-settings", "dealers.view_dealer_settings", "sliders"),
     NavEntry("Admin", "admin:index", STAFF, "gear", section="/admin/"),
 )

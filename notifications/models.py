@@ -83,7 +83,7 @@ class Message(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Not sent (owner's preference)"
+        SKIPPED = "skipped", "Not sent"
 
     dedupe_key = models.CharField(max_length=120, help_text="What this message is about, once.")
     kind = models.CharField(max_length=30, choices=Kind.choices)

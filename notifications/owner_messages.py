@@ -130,11 +130,7 @@ def reimbursement_decision_queue(*, request, event) -> list[int]:
                 subject=subject,
                 body=body,
                 vehicle_id=request.vehicle_id,
-                skip_reason=""
-                if allowed
-                else SKIPPED_BY_PREFERENCE.format(
-                    channel=Channel(channel).label.lower(), choice=ContactPreference.Choice(choice).label
-                ),
+                skip_reason="" if allowed else SKIPPED_BY_PREFERENCE[choice],
             )
         )
         # The form's e-mail is enough: a text only when the claimant gave no e-mail.

@@ -23,7 +23,12 @@ from notifications.sms import sms_number
 
 Status = Message.Status
 logger = logging.getLogger(__name__)
-SKIPPED_BY_PREFERENCE = "The owner asked for no {channel} (contact preference: {choice})."
+# The log's note on a message not sent, by the owner's preference.
+SKIPPED_BY_PREFERENCE = {
+    "none": "The owner asked for letters only.",
+    "email": "The owner asked for e-mail only.",
+    "sms": "The owner asked for texts only.",
+}
 
 
 @dataclass(frozen=True)
@@ -78,11 +83,7 @@ def owner_drafts(
                 vehicle_id=vehicle.vin,
                 dealer_id=dealer_id,
                 arrived_notice_id=arrived_notice_id,
-                skip_reason=""
-                if allowed
-                else SKIPPED_BY_PREFERENCE.format(
-                    channel=Channel(channel).label.lower(), choice=ContactPreference.Choice(choice).label
-                ),
+                skip_reason="" if allowed else SKIPPED_BY_PREFERENCE[choice],
             )
         )
     return drafts

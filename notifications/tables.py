@@ -36,18 +36,18 @@ def _when(value) -> str:
 
 class MessageTable(tables.Table):
     created_at = tables.Column("Written", attrs={"td": {"class": "text-nowrap"}})
-    kind = tables.Column("Message")
+    kind = tables.Column("Message", attrs={"td": {"class": "small"}})
     channel = tables.Column("Channel")
     recipient = tables.Column("To", orderable=False)
     vin = tables.Column("VIN", accessor="vehicle_id", attrs={"td": {"class": "vin"}})
     dealer = tables.Column("Dealer", accessor="dealer__code", order_by=("dealer__code",))
     status = tables.Column("Status")
-    attempts = tables.Column("Attempts", attrs={"td": {"class": "text-end"}})
+    attempts = tables.Column("Tries", attrs={"td": {"class": "text-end"}})
     sent_at = tables.Column("Sent", attrs={"td": {"class": "text-nowrap"}})
-    provider_id = tables.Column(
-        "Provider id", orderable=False, attrs={"td": {"class": "small font-monospace"}}
-    )
-    last_error = tables.Column("Last error / why not sent", orderable=False, attrs={"td": {"class": "small"}})
+    # In the export only (long; of use to whoever asks the provider about one message). The note
+    # (the last error, or why nothing was sent) shows on the page under the status.
+    provider_id = tables.Column("Provider id", orderable=False, visible=False)
+    last_error = tables.Column("Note", orderable=False, visible=False)
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle"}
@@ -61,7 +61,10 @@ class MessageTable(tables.Table):
     def value_created_at(self, value) -> str:
         return _when(value)
 
-    def render_sent_at(self, value) -> str:
+    def render_sent_at(self, record: Message, value) -> str:
+        # Most go within seconds of being written: the time alone, unless another day.
+        if value and timezone.localdate(value) == timezone.localdate(record.created_at):
+            return f"{timezone.localtime(value):%H:%M}"
         return _when(value)
 
     def value_sent_at(self, value) -> str:
@@ -74,8 +77,8 @@ class MessageTable(tables.Table):
         return record.get_kind_display()
 
     def render_channel(self, record: Message) -> str:
-        icon = "bi-envelope" if record.channel == "email" else "bi-phone"
-        return format_html('<i class="bi {} me-1"></i>{}', icon, record.get_channel_display())
+        icon, label = ("bi-envelope", "E-mail") if record.channel == "email" else ("bi-phone", "Text")
+        return format_html('<span class="text-nowrap"><i class="bi {} me-1"></i>{}</span>', icon, label)
 
     def value_channel(self, record: Message) -> str:
         return record.get_channel_display()
@@ -95,12 +98,17 @@ class MessageTable(tables.Table):
         return value
 
     def render_status(self, record: Message) -> str:
-        return format_html(
+        badge = format_html(
             '<span class="badge {}">{}</span>', STATUS_CSS.get(record.status, ""), record.get_status_display()
         )
+        if not record.last_error:
+            return badge
+        note = record.last_error
+        short = note if len(note) <= 40 else note[:39] + "…"
+        return format_html('{}<div class="small text-body-secondary" title="{}">{}</div>', badge, note, short)
 
     def value_status(self, record: Message) -> str:
         return record.get_status_display()
 
-    def render_last_error(self, value: str) -> str:
-        return value[:160]
+    def value_last_error(self, value: str) -> str:
+        return value

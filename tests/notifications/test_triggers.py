@@ -82,7 +82,7 @@ def test_letters_only_owners_get_nothing_and_the_log_says_why(
     assert mail.outbox == [] and sms_outbox == []
     skipped = Message.objects.filter(status="skipped")
     assert skipped.count() == 2
-    assert all("Letters only" in m.last_error for m in skipped)
+    assert all(m.last_error == "The owner asked for letters only." for m in skipped)
 
 
 def test_an_email_only_owner_gets_no_text(ale, dealer_a, sms_outbox, django_capture_on_commit_callbacks):
