@@ -29,24 +29,32 @@ from parts.models import PartsArrivedNotice
 
 Status = Message.Status
 CLAIM_LEASE = dt.timedelta(minutes=5)
+# Tries in all, however they came (the task's retries, the resume sweep): then the message fails.
+MAX_ATTEMPTS = 7
 # Worth another try: the mail server or SMS provider was down, slow or refused for now.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError, SmsError)
 
 
 def message_claim(*, message_id: int, now: dt.datetime | None = None) -> Message | None:
+    """The message, claimed for this attempt; None if another worker has it or it is done.
+    Three statements on the usual path (the update, the read, the event)."""
     now = now or timezone.now()
-    claimable = Q(status=Status.QUEUED) | Q(status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+    claim = {"status": Status.SENDING, "claimed_at": now, "attempts": F("attempts") + 1}
     with transaction.atomic():
-        previous = Message.objects.filter(pk=message_id).values_list("status", flat=True).first()
-        claimed = Message.objects.filter(claimable, pk=message_id).update(
-            status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
+        previous = Status.QUEUED
+        claimed = Message.objects.filter(pk=message_id, status=Status.QUEUED).update(**claim)
+        if not claimed:
+            # A claim older than the lease: its worker died (or hangs) mid-send.
+            previous = Status.SENDING
+            claimed = Message.objects.filter(
+                pk=message_id, status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE
+            ).update(**claim)
         if not claimed:
             return None
         message = Message.objects.get(pk=message_id)
         MessageEvent.objects.create(
             message=message,
-            from_status=previous or "",
+            from_status=previous,
             to_status=Status.SENDING,
             note=f"Attempt {message.attempts}.",
         )
@@ -100,7 +108,7 @@ def message_send(*, message_id: int, final_attempt: bool = True) -> str:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         _finish(
             message,
-            to=Status.FAILED if final_attempt else Status.QUEUED,
+            to=Status.FAILED if final_attempt or message.attempts >= MAX_ATTEMPTS else Status.QUEUED,
             note=f"Attempt {message.attempts} failed: {error}",
             last_error=error,
         )

@@ -12,9 +12,9 @@ import datetime as dt
 from celery import shared_task
 from django.db import OperationalError
 
-from notifications.sending import TRANSIENT_ERRORS
+from notifications.sending import MAX_ATTEMPTS, TRANSIENT_ERRORS
 
-MAX_SEND_RETRIES = 6
+MAX_SEND_RETRIES = MAX_ATTEMPTS - 1
 
 
 @shared_task(

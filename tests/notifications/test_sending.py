@@ -173,3 +173,18 @@ def test_a_broker_down_at_commit_leaves_the_message_queued_for_the_sweep(
     with django_capture_on_commit_callbacks(execute=True):
         (message_id,) = messages_queue([_draft()])
     assert Message.objects.get(pk=message_id).status == "queued" and mail.outbox == []
+
+
+def test_a_message_fails_after_its_attempts_however_they_came(monkeypatch):
+    """The sweep starts a fresh task (its own retry count): the row's attempts still bound the tries."""
+    from django.core.mail import EmailMultiAlternatives
+
+    from notifications.sending import MAX_ATTEMPTS
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", _Down(99))
+    (message_id,) = messages_queue([_draft()])
+    for _ in range(MAX_ATTEMPTS):
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            message_send(message_id=message_id, final_attempt=False)
+    message = Message.objects.get(pk=message_id)
+    assert message.status == "failed" and message.attempts == MAX_ATTEMPTS

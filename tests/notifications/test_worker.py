@@ -97,3 +97,36 @@ def test_the_beat_reminder_job_sends_tomorrows_reminders(celery_worker, ale, dea
     assert reminders.count() == 2
     assert all(m.dedupe_key.startswith(f"reminder:{appointment.pk}:") for m in reminders)
     assert sum("tomorrow" in m.subject for m in mail.outbox) == 1
+
+
+def test_a_message_whose_worker_died_mid_send_is_sent_by_the_sweep(celery_worker):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from notifications.sending import CLAIM_LEASE, message_claim
+    from notifications.tasks import messages_resume_task
+
+    draft = Draft(
+        dedupe_key="worker-died:1",
+        kind=Message.Kind.REPAIR_THANKS,
+        channel="email",
+        recipient="owner@example.com",
+        subject="Thanks, after all",
+        body="Thank you.",
+    )
+    from django.db import transaction
+
+    with transaction.atomic():
+        (message_id,) = messages_queue([draft])
+        message_claim(message_id=message_id)  # a worker claims it, then dies before sending
+    time.sleep(1)  # the enqueue on commit finds the row claimed: it sends nothing
+    assert Message.objects.get(pk=message_id).status == "sending" and not mail.outbox
+    # The lease runs out (the clock moved on).
+    Message.objects.filter(pk=message_id).update(
+        claimed_at=timezone.now() - CLAIM_LEASE - dt.timedelta(minutes=1)
+    )
+    messages_resume_task.delay()  # what beat sends every ten minutes
+    _wait_for(lambda: Message.objects.get(pk=message_id).status == "sent", "send the stranded message")
+    assert [m.subject for m in mail.outbox].count("Thanks, after all") == 1
+    assert Message.objects.get(pk=message_id).attempts == 2
