@@ -32,6 +32,9 @@ browser:
 
 # DEBUG is off unless asked for; the demo asks (and so gets the demo secret key).
 demo: export DJANGO_DEBUG = 1
+# Owner e-mails and texts the demo sends land as files under sent-messages/ (README: Deployment).
+demo: export DJANGO_EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
+demo: export SMS_BACKEND ?= notifications.sms.FileSmsBackend
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
@@ -49,4 +52,4 @@ bench: install-dev
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3*
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3* sent-messages

@@ -53,6 +53,7 @@ LOCAL_APPS = [
     "repairs",
     "parts",
     "reports",
+    "notifications",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -163,6 +164,25 @@ CELERY_BEAT_SCHEDULE = {
         # A run still queued a day later is late enough to need a person (pay_claims --date).
         "options": {"expires": 24 * 60 * 60},
     },
+    # Hourly, because dealers span the US zones: each run serves the dealers whose local clock
+    # has passed the send hour (notifications/reminders.py, digests.py). A run that waited past
+    # the next one is dropped: the next finds the same work (nothing is sent twice either way).
+    "notifications-reminders": {
+        "task": "notifications.reminders_send",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 55 * 60},
+    },
+    "notifications-digests": {
+        "task": "notifications.digests_send",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 55 * 60},
+    },
+    # Messages whose enqueue was lost (broker down at commit) or whose worker died mid-send.
+    "notifications-resume": {
+        "task": "notifications.messages_resume",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 9 * 60},
+    },
 }
 
 # --- Auth ---------------------------------------------------------------------
@@ -206,6 +226,30 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "recalls@example.com")
+# SMTP (django.core.mail.backends.smtp.EmailBackend) in production; the file backend's folder.
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 20, minimum=1)
+EMAIL_FILE_PATH = BASE_DIR / env_str("DJANGO_EMAIL_FILE_DIR", "sent-messages/email")
+EMAIL_MESSAGE_ID_DOMAIN = env_str("DJANGO_EMAIL_MESSAGE_ID_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2])
+
+# --- Owner messages and dealer digests (notifications/) -------------------------
+# Text messages: a dotted path to a backend (notifications/sms.py): console, file, or the
+# Twilio-style HTTP backend configured by the SMS_HTTP_* variables.
+SMS_BACKEND = env_str("SMS_BACKEND", "notifications.sms.ConsoleSmsBackend")
+SMS_FILE_PATH = BASE_DIR / env_str("SMS_FILE_DIR", "sent-messages/sms")
+SMS_FROM = env_str("SMS_FROM", "")
+SMS_HTTP_URL = env_str("SMS_HTTP_URL", "")
+SMS_HTTP_USER = env_str("SMS_HTTP_USER", "")
+SMS_HTTP_PASSWORD = env_str("SMS_HTTP_PASSWORD", "")
+# Links in messages (unsubscribe) point here: the site as owners reach it.
+PUBLIC_BASE_URL = env_str("DJANGO_PUBLIC_URL", "http://127.0.0.1:8000")
+# The dealer's local hour from which tomorrow's reminders, and today's digest, go out.
+NOTIFY_REMINDER_HOUR = env_int("NOTIFY_REMINDER_HOUR", 10, minimum=0)
+NOTIFY_DIGEST_HOUR = env_int("NOTIFY_DIGEST_HOUR", 7, minimum=0)
 
 # --- I18N ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("parts.supply_api_urls")),
     path("api/v1/", include("parts.waitlist_api_urls")),
     path("api/v1/", include("reports.api_urls")),
+    path("api/v1/", include("notifications.api_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -40,6 +41,7 @@ urlpatterns = [
     path("parts/wait-list/", include("parts.waitlist_urls")),
     path("parts/dashboard/", include("parts.dashboard_urls")),
     path("reports/", include("reports.urls")),
+    path("messages/", include("notifications.urls")),
     path("", include("dealers.urls")),
 ]
 

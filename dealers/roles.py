@@ -72,6 +72,12 @@ reports.view_remedy_report (§573.7)                                         x  
 reports.submit_remedy_report                                                        x
 reports.remove_from_population                                                      x
 
+Notifications (issue 9)                principal service parts pre-owned regional admin
+-------------------------------------- --------- ------- ----- --------- -------- -----
+notifications.view_message (the log)       x        x                       x       x
+notifications.view_contactpreference       x        x                       x       x
+notifications.change_contactpreference              x
+
 Notes on the choices:
 - Any dealer role may check any VIN's eligibility (owners walk into any dealer), but
   owner name and contact details need ``dealers.view_owner_data`` AND the vehicle's
@@ -167,6 +173,8 @@ _PARTS_PLANNING = (
     "parts.view_parts_dashboard",
 )
 # The dealer settings page (dealers.settings_views): the principal reads it, the service manager sets the zone.
+# The message log and the owner's contact preference (notifications): readers, and service staff who set it.
+_MESSAGES_READ = ("notifications.view_message", "notifications.view_contactpreference")
 _DEALER_SETTINGS_READ = ("dealers.view_dealer_settings",)
 _DEALER_SETTINGS_WRITE = ("dealers.view_dealer_settings", "dealers.change_dealer_time_zone")
 _INVENTORY_WRITE = ("dealers.add_inventoryunit", "dealers.change_inventoryunit")
@@ -184,6 +192,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "parts.view_transfer",
         "parts.view_parts_dashboard",
         "reports.view_completion_dashboard",
+        *_MESSAGES_READ,
     ),
     Role.SERVICE_MANAGER: (
         *_EVERY_DEALER_ROLE,
@@ -197,6 +206,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "parts.view_partsarrivednotice",
         "parts.change_partsarrivednotice",
         "reports.view_completion_dashboard",
+        *_MESSAGES_READ,
+        "notifications.change_contactpreference",
     ),
     Role.PARTS_MANAGER: (
         *_EVERY_DEALER_ROLE,
@@ -222,6 +233,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_PARTS_PLANNING,
         "reports.view_completion_dashboard",
         "reports.view_remedy_report",
+        *_MESSAGES_READ,
     ),
     # The administrator's list is completed by ``admin_model_permissions``: every model
     # permission of the campaign and dealers apps (it runs Django admin for both).
@@ -252,6 +264,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "reports.view_remedy_report",
         "reports.submit_remedy_report",
         "reports.remove_from_population",
+        *_MESSAGES_READ,
     ),
     # National: adjudicates claims and owner reimbursements; sees what a claim rests on.
     Role.WARRANTY_ADMIN: (

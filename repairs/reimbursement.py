@@ -33,6 +33,7 @@ from campaign.errors import DomainError
 from campaign.models import AffectedVehicle, Campaign
 from repairs.models import ReimbursementEvent, ReimbursementRequest
 from repairs.reimbursement_receipts import receipt_check, receipt_storage_name
+from repairs.signals import reimbursement_decided
 
 Status = ReimbursementRequest.Status
 
@@ -222,7 +223,7 @@ def _decide(
         request.save(
             update_fields=["status", "approved_amount", "decision_reason", "decided_at", "decided_by"]
         )
-        ReimbursementEvent.objects.create(
+        event = ReimbursementEvent.objects.create(
             request=request,
             from_status=from_status,
             to_status=to_status,
@@ -230,6 +231,7 @@ def _decide(
             by=user,
             reason=reason,
         )
+        reimbursement_decided.send(sender=ReimbursementRequest, request=request, event=event, user=user)
     return request
 
 

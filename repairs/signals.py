@@ -18,3 +18,8 @@ repair_order_completed = Signal()
 # A VIN's campaign entry moved (remedied, remedied elsewhere, not needed, unreachable, undone).
 # Arguments: ``entry`` (the AffectedVehicle, with its new status), ``change`` (the OutcomeChange), ``user``.
 outcome_recorded = Signal()
+
+# The warranty administrator decided an owner's reimbursement request (approved, denied, or
+# more information asked), after the request's status and its ReimbursementEvent row.
+# Arguments: ``request`` (the ReimbursementRequest), ``event`` (the ReimbursementEvent), ``user``.
+reimbursement_decided = Signal()

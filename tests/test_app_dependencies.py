@@ -16,10 +16,12 @@ ROOT = Path(settings.BASE_DIR)
 
 # app -> the project apps it must never import
 FORBIDDEN = {
-    "campaign": {"dealers", "repairs", "parts", "reports", "demo"},
-    "dealers": {"repairs", "parts", "reports", "demo"},
-    "repairs": {"parts", "reports", "demo"},
-    "parts": {"reports", "demo"},
+    "campaign": {"dealers", "repairs", "parts", "notifications", "reports", "demo"},
+    "dealers": {"repairs", "parts", "notifications", "reports", "demo"},
+    "repairs": {"parts", "notifications", "reports", "demo"},
+    "parts": {"notifications", "reports", "demo"},
+    # Owner messages listen to repairs and parts; nothing below them knows they exist.
+    "notifications": {"demo", "mailings", "reports"},
     "reports": {"demo"},
 }
 

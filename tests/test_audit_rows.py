@@ -15,6 +15,7 @@ from campaign.services import campaign_phase_advance
 from dealers.inventory import inventory_add
 from dealers.models import InventoryEvent, InventoryUnit, OwnerDataAccess
 from dealers.owner_data import owner_data_access_record
+from notifications.models import ContactPreferenceChange, Message, MessageEvent
 from parts.models import (
     AllocationEvent,
     KitReservationEvent,
@@ -42,6 +43,10 @@ HISTORY_MODELS = (
     PartsArrivedNotice,
     TransferEvent,
     AllocationEvent,
+    # Notifications: every message written, each of its status changes, each preference change.
+    Message,
+    MessageEvent,
+    ContactPreferenceChange,
 )
 
 

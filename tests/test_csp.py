@@ -127,6 +127,7 @@ def pages(
     admin_client,
 ):
     """(persona, client, url) for the main pages of every persona."""
+    from notifications.preferences import unsubscribe_token
     from tests.factories import AffectedVehicleFactory, VehicleFactory, ale_vin
 
     vehicle = VehicleFactory(vin=ale_vin(15015))
@@ -141,6 +142,11 @@ def pages(
         ("anonymous", anonymous, "/accounts/login/"),
         ("anonymous", anonymous, "/accounts/password/reset/"),
         ("anonymous", anonymous, "/api/docs/"),
+        (
+            "anonymous",
+            anonymous,
+            f"/messages/unsubscribe/{unsubscribe_token(vin=vehicle.vin, channel='email')}/",
+        ),
         ("service", service, "/"),
         ("service", service, f"/vehicles/?vin={vehicle.vin}"),
         ("service", service, "/accounts/password/change/"),
@@ -152,6 +158,7 @@ def pages(
         ("regional", regional, "/"),
         ("admin", admin, "/"),
         ("admin", admin, "/campaigns/"),
+        ("admin", admin, "/messages/"),
         ("admin", admin, "/campaigns/ALE/"),
         ("admin", admin, "/campaigns/ALE/imports/"),
         ("admin", admin, f"/campaigns/ALE/imports/{vin_import.pk}/"),

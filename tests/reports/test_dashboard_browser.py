@@ -16,7 +16,9 @@ from tests.reports.fleet import at, change, entry
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_burn_up_draws_and_numbers_lead_to_their_lists(page: Page, live_server, ale, dealer_a, principal_a):
+def test_the_burn_up_draws_and_numbers_lead_to_their_lists(
+    page: Page, live_server, ale, dealer_a, principal_a
+):
     today = timezone.localdate()
     entries = [entry(ale, dealer=dealer_a, added=today - dt.timedelta(days=60)) for _ in range(6)]
     for e, days in zip(entries[:3], (40, 20, 3), strict=True):

@@ -5,8 +5,9 @@ its registered owners (through the same import service staff use), then the deal
 (``demo.network.network_seed``, with shop hours and claim rates from ``demo.dealer_terms``),
 with the campaign moved past its preliminary notice and its reimbursement window onto the
 demo's calendar (``demo.campaign_progress``); then weeks of remedy work (``demo.activity``),
-owner reimbursement requests (``demo.reimbursements``) and the parts story behind the remedy
-work (``demo.parts_story``: stock ledgers, allocations, wait-lists, transfers).
+owner reimbursement requests (``demo.reimbursements``), the parts story behind the remedy
+work (``demo.parts_story``: stock ledgers, allocations, wait-lists, transfers) and the demo
+service desk's messages to owners (``demo.notifications_story``).
 """
 
 from __future__ import annotations
@@ -126,4 +127,9 @@ class Command(BaseCommand):
         from demo.reports_story import reports_story_seed
 
         reports_story_seed(campaign=campaign, seed=seed, stdout=self.stdout)
+        from demo.notifications_story import notifications_seed
+
+        notifications_started = time.perf_counter()
+        notifications_seed(stdout=self.stdout)
+        self.stdout.write(f"  (messages took {time.perf_counter() - notifications_started:.1f} s)\n")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.perf_counter() - started:.1f} s."))
