@@ -52,6 +52,7 @@ LOCAL_APPS = [
     "dealers",
     "repairs",
     "parts",
+    "mailings",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -156,6 +157,11 @@ CELERY_BEAT_SCHEDULE = {
         # A run that waited a whole day in the queue is superseded by the next one.
         "options": {"expires": 23 * 60 * 60},
     },
+    "mailings-sweep": {
+        "task": "mailings.sweep",
+        "schedule": 300,  # every 5 minutes: picks up mailings whose workers all died
+        "options": {"expires": 290},
+    },
     "claims-pay-weekly": {
         "task": "repairs.claims_pay",
         "schedule": crontab(hour=6, minute=0, day_of_week="mon"),  # the weekly payment run
@@ -252,6 +258,12 @@ REIMBURSEMENT_MAX_UPLOAD_MB = env_int("REIMBURSEMENT_MAX_UPLOAD_MB", 10, minimum
 VIN_IMPORT_RETENTION_DAYS = env_int("VIN_IMPORT_RETENTION_DAYS", 30, minimum=1)
 # Appointments are taken from today up to this many days ahead (the issue asks for at least 180).
 BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 180, minimum=180)
+
+# Owner letters (mailings/): letters per chunk (one PDF and one manifest each), and how long a
+# worker's claim on a chunk holds before another worker may take it over (its worker died).
+# The lease must be longer than a chunk takes to render (about 10 s per 250 letters here).
+MAILING_CHUNK_LETTERS = env_int("MAILING_CHUNK_LETTERS", 250, minimum=1)
+MAILING_CHUNK_LEASE_SECONDS = env_int("MAILING_CHUNK_LEASE_SECONDS", 600, minimum=2)
 
 # --- Forms and tables ---------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

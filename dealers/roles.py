@@ -65,6 +65,12 @@ parts.view_allocation                                                       x   
 parts.add_allocation (allocate supply)                                      x       x
 parts.view_parts_dashboard                 x               x                x       x
 
+Owner letters (issue 9)                principal service parts pre-owned regional admin warranty
+-------------------------------------- --------- ------- ----- --------- -------- ----- --------
+mailings.view_mailing / add_mailing                                                 x
+mailings.view_returnedmail (owner not located)                              x       x
+mailings.add_returnedmail (return files)                                            x
+
 Notes on the choices:
 - Any dealer role may check any VIN's eligibility (owners walk into any dealer), but
   owner name and contact details need ``dealers.view_owner_data`` AND the vehicle's
@@ -211,6 +217,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "repairs.undo_outcome",
         *_PARTS_READ,
         *_PARTS_PLANNING,
+        "mailings.view_returnedmail",
     ),
     # The administrator's list is completed by ``admin_model_permissions``: every model
     # permission of the campaign and dealers apps (it runs Django admin for both).
@@ -237,6 +244,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "repairs.undo_outcome",
         *_PARTS_READ,
         *_PARTS_PLANNING,
+        "mailings.view_mailing",
+        "mailings.add_mailing",
+        "mailings.view_returnedmail",
+        "mailings.add_returnedmail",
     ),
     # National: adjudicates claims and owner reimbursements; sees what a claim rests on.
     Role.WARRANTY_ADMIN: (

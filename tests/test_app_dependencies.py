@@ -1,4 +1,4 @@
-"""Apps depend one way: repairs -> dealers -> campaign, and the demo app on all of them.
+"""Apps depend one way: repairs -> dealers -> campaign, mailings -> dealers, and the demo app on all of them.
 
 Read from the source (every ``import``, also those inside functions), so a late import
 that would tie the base app to a later one fails here rather than in a circular import.
@@ -16,10 +16,12 @@ ROOT = Path(settings.BASE_DIR)
 
 # app -> the project apps it must never import
 FORBIDDEN = {
-    "campaign": {"dealers", "repairs", "parts", "demo"},
-    "dealers": {"repairs", "parts", "demo"},
-    "repairs": {"parts", "demo"},
-    "parts": {"demo"},
+    "campaign": {"dealers", "repairs", "parts", "mailings", "demo"},
+    "dealers": {"repairs", "parts", "mailings", "demo"},
+    "repairs": {"parts", "mailings", "demo"},
+    "parts": {"mailings", "demo"},
+    # Owner letters build on campaign and dealers only (the vehicle record shows letters by a tag).
+    "mailings": {"repairs", "parts", "notifications", "reports", "demo"},
 }
 
 
