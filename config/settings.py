@@ -264,6 +264,8 @@ BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 180, minimum=180)
 # The lease must be longer than a chunk takes to render (about 10 s per 250 letters here).
 MAILING_CHUNK_LETTERS = env_int("MAILING_CHUNK_LETTERS", 250, minimum=1)
 MAILING_CHUNK_LEASE_SECONDS = env_int("MAILING_CHUNK_LEASE_SECONDS", 600, minimum=2)
+# Largest returned-mail file (letter id or VIN, reason, forwarding address: a few MB at most).
+RETURNED_MAIL_MAX_UPLOAD_MB = env_int("RETURNED_MAIL_MAX_UPLOAD_MB", 5, minimum=1)
 
 # --- Forms and tables ---------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

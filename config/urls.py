@@ -38,6 +38,7 @@ urlpatterns = [
     path("parts/transfers/", include("parts.transfer_urls")),
     path("parts/wait-list/", include("parts.waitlist_urls")),
     path("parts/dashboard/", include("parts.dashboard_urls")),
+    path("mailings/", include("mailings.urls")),
     path("", include("dealers.urls")),
 ]
 

@@ -147,10 +147,12 @@ def _css() -> str:
     return CSS_PATH.read_text(encoding="utf-8")
 
 
-def letters_html(*, text: LetterText, letters: Iterable[LetterView]) -> str:
-    """The HTML document of a run of letters (also the HTML preview of one)."""
+def letters_html(*, text: LetterText, letters: Iterable[LetterView], for_browser: bool = False) -> str:
+    """The HTML document of a run of letters. WeasyPrint gets the print CSS inline (no fetch);
+    a browser (the HTML preview) gets it as a stylesheet link, as the CSP allows no inline style."""
     return render_to_string(
-        "mailings/letter_document.html", {"text": text, "letters": letters, "css": _css()}
+        "mailings/letter_document.html",
+        {"text": text, "letters": letters, "css": "" if for_browser else _css()},
     )
 
 

@@ -15,6 +15,7 @@ from campaign.services import campaign_phase_advance
 from dealers.inventory import inventory_add
 from dealers.models import InventoryEvent, InventoryUnit, OwnerDataAccess
 from dealers.owner_data import owner_data_access_record
+from mailings.models import Letter, MailingStatusChange, OwnerAddressChange, ReturnedMail
 from parts.models import KitReservationEvent, PartsArrivedNotice, StockMovement, TransferEvent
 from repairs.models import AppointmentEvent, ClaimEvent, OutcomeChange, ReimbursementEvent, RepairOrderEvent
 from tests.factories import VehicleFactory, ale_vin
@@ -35,6 +36,11 @@ HISTORY_MODELS = (
     KitReservationEvent,
     PartsArrivedNotice,
     TransferEvent,
+    # Owner letters: what was mailed to whom, its status history, returns and address changes.
+    Letter,
+    MailingStatusChange,
+    ReturnedMail,
+    OwnerAddressChange,
 )
 
 

@@ -292,6 +292,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Repair orders",
                 "Parts",
                 "Claims",
+                "Mailings",
             ],
         ),
         (
@@ -306,6 +307,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Repair orders",
                 "Parts",
                 "Claims",
+                "Mailings",
             ],
         ),
         (
