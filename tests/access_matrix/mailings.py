@@ -46,7 +46,9 @@ def _created(world, persona, response, kwargs) -> None:
 def recorded_returns(world) -> dict:
     from mailings.models import ReturnedMailImport
 
-    recorded = ReturnedMailImport(campaign=world.ale, original_name="returns.csv", rows_read=1, rows_rejected=1)
+    recorded = ReturnedMailImport(
+        campaign=world.ale, original_name="returns.csv", rows_read=1, rows_rejected=1
+    )
     recorded.rejects.save("r.csv", ContentFile(b"line,vin,reason\n2,999,No letter 999 in ALE.\n"), save=False)
     recorded.save()
     return {"pk": recorded.pk}
@@ -55,7 +57,9 @@ def recorded_returns(world) -> dict:
 def return_file(world) -> dict:
     return {
         "campaign": "ALE",
-        "file": SimpleUploadedFile("returns.csv", b"letter_id,reason\n999999,refused\n", content_type="text/csv"),
+        "file": SimpleUploadedFile(
+            "returns.csv", b"letter_id,reason\n999999,refused\n", content_type="text/csv"
+        ),
     }
 
 
@@ -119,5 +123,7 @@ CASES = [
     ),
     Case("returned-mail-detail", kwargs=recorded_returns, expect=ADMIN_ONLY),
     Case("returned-mail-rejects", kwargs=recorded_returns, expect=ADMIN_ONLY),
-    Case("owner-not-located", expect=expect(default=403, anonymous=302, regional_west=200, campaign_admin=200)),
+    Case(
+        "owner-not-located", expect=expect(default=403, anonymous=302, regional_west=200, campaign_admin=200)
+    ),
 ]
