@@ -143,6 +143,8 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+# The queue tasks go to and workers read by default; a deployment (or a test's own workers) may name another.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -264,6 +266,9 @@ BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 180, minimum=180)
 # The lease must be longer than a chunk takes to render (about 10 s per 250 letters here).
 MAILING_CHUNK_LETTERS = env_int("MAILING_CHUNK_LETTERS", 250, minimum=1)
 MAILING_CHUNK_LEASE_SECONDS = env_int("MAILING_CHUNK_LEASE_SECONDS", 600, minimum=2)
+# Steps of a mailing queued at once (each renders one chunk and queues the next): at least the
+# number of worker processes, so every worker takes part.
+MAILING_TASKS_IN_FLIGHT = env_int("MAILING_TASKS_IN_FLIGHT", 32, minimum=1)
 # Largest returned-mail file (letter id or VIN, reason, forwarding address: a few MB at most).
 RETURNED_MAIL_MAX_UPLOAD_MB = env_int("RETURNED_MAIL_MAX_UPLOAD_MB", 5, minimum=1)
 

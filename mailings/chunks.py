@@ -40,7 +40,9 @@ RETRY_AFTER_ERROR = 30.0
 class WorkResult:
     chunk: int | None  # the chunk number rendered, if any
     finished: bool  # the mailing is done
-    retry_in: float | None  # seconds until a claim on another worker's chunk runs out
+    # When the next step should run: 0 now (a chunk is there to claim), later when only other
+    # workers' claims are left (when the first of them runs out), None when nothing is left.
+    next_in: float | None
 
 
 def _claimable(now: dt.datetime) -> Q:
@@ -126,15 +128,18 @@ def _chunk_failed(*, chunk: MailingChunk, error: str, final: bool) -> None:
 
 
 def mailing_work(*, mailing_id: int, worker: str, retry_possible: bool = True) -> WorkResult:
-    """One step of a mailing on one worker: claim a chunk, render it, see whether all are done.
+    """One step of a mailing on one worker: claim a chunk, render it, say when the next step is.
 
+    The task that runs a step queues the next one (``next_in``), so a mailing keeps a fixed
+    number of steps in flight whichever worker dies: a killed worker's step is lost with it,
+    its chunk is claimed again when the lease runs out by a step that is still going.
     ``retry_possible``: False in-process (no Redis), where nobody would come back for a chunk
     that failed, so the first unexpected error stops the mailing (to be run again from its page).
     """
     mailing = Mailing.objects.select_related("campaign").filter(pk=mailing_id).first()
     if mailing is None or mailing.status != Mailing.Status.RENDERING:
         return WorkResult(
-            chunk=None, finished=bool(mailing and mailing.status == Mailing.Status.DONE), retry_in=None
+            chunk=None, finished=bool(mailing and mailing.status == Mailing.Status.DONE), next_in=None
         )
     chunk = chunk_claim(mailing_id=mailing_id, worker=worker)
     rendered = None
@@ -143,12 +148,12 @@ def mailing_work(*, mailing_id: int, worker: str, retry_possible: bool = True) -
             pages = chunk_render(mailing=mailing, chunk=chunk)
         except DomainError as exc:  # the letter's layout: the same again on any worker
             _chunk_failed(chunk=chunk, error=exc.message, final=True)
-            return WorkResult(chunk=None, finished=False, retry_in=None)
+            return WorkResult(chunk=None, finished=False, next_in=None)
         except Exception as exc:
             logger.exception("Mailing %s chunk %s failed on %s", mailing_id, chunk.number, worker)
             final = not retry_possible or chunk.attempt >= MAX_ATTEMPTS
             _chunk_failed(chunk=chunk, error=f"{type(exc).__name__}: {exc}", final=final)
-            return WorkResult(chunk=None, finished=False, retry_in=None if final else RETRY_AFTER_ERROR)
+            return WorkResult(chunk=None, finished=False, next_in=None if final else RETRY_AFTER_ERROR)
         if chunk_complete(chunk=chunk, pages=pages):
             rendered = chunk.number
         else:
@@ -156,19 +161,24 @@ def mailing_work(*, mailing_id: int, worker: str, retry_possible: bool = True) -
                 "Mailing %s chunk %s: claimed again while %s rendered it", mailing_id, chunk.number, worker
             )
     if mailing_finish_if_done(mailing_id=mailing_id):
-        return WorkResult(chunk=rendered, finished=True, retry_in=None)
-    remaining = MailingChunk.objects.filter(mailing_id=mailing_id).exclude(status=ChunkStatus.DONE)
-    if remaining.filter(status=ChunkStatus.PENDING).exists():
-        return WorkResult(chunk=rendered, finished=False, retry_in=None)  # queued tasks will take them
+        return WorkResult(chunk=rendered, finished=True, next_in=None)
+    now = timezone.now()
+    if MailingChunk.objects.filter(_claimable(now), mailing_id=mailing_id).exists():
+        return WorkResult(chunk=rendered, finished=False, next_in=0)
     # Only chunks other workers hold are left: look again when the first claim runs out, in
     # case its worker died (if it did not, that look finds the mailing done).
-    expires = remaining.aggregate(first=Min("lease_expires_at"))["first"]
-    wait = max((expires - timezone.now()).total_seconds(), 0) + 1 if expires else 1
-    return WorkResult(chunk=rendered, finished=False, retry_in=wait)
+    expires = MailingChunk.objects.filter(mailing_id=mailing_id, status=ChunkStatus.RENDERING).aggregate(
+        first=Min("lease_expires_at")
+    )["first"]
+    wait = max((expires - now).total_seconds(), 0) + 1 if expires else 1
+    return WorkResult(chunk=rendered, finished=False, next_in=wait)
 
 
 def mailings_sweep() -> int:
-    """For the beat: mailings whose messages were lost with their workers get new ones; how many."""
+    """For the beat: mailings whose steps were all lost with their workers get new ones; how many.
+
+    A mailing whose steps are only waiting in the queue gets more too: harmless, a step that
+    finds nothing to claim queues no successor."""
     from mailings.tasks import mailing_chunk_work, mailing_run
 
     now = timezone.now()
@@ -184,7 +194,7 @@ def mailings_sweep() -> int:
         if mailing_finish_if_done(mailing_id=mailing_id):
             continue
         claimable = MailingChunk.objects.filter(_claimable(now), mailing_id=mailing_id).count()
-        for _ in range(claimable):
+        for _ in range(min(claimable, settings.MAILING_TASKS_IN_FLIGHT)):
             mailing_chunk_work.delay(mailing_id)
         touched += bool(claimable)
     return touched

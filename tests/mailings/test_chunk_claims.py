@@ -61,7 +61,7 @@ def test_work_finishes_the_mailing_and_waits_for_a_chunk_held_elsewhere(queued):
     first = mailing_work(mailing_id=queued.pk, worker="here")
     second = mailing_work(mailing_id=queued.pk, worker="here")
     # Only the other worker's chunk is left: look again when its claim runs out.
-    assert first.retry_in is None and second.retry_in is not None and second.retry_in > 1
+    assert first.next_in == 0 and second.next_in is not None and second.next_in > 1
     assert not second.finished
     MailingChunk.objects.filter(pk=held.pk).update(lease_expires_at=timezone.now() - dt.timedelta(seconds=1))
     last = mailing_work(mailing_id=queued.pk, worker="here")
