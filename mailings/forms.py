@@ -18,7 +18,9 @@ class MailingForm(forms.Form):
     campaign = forms.ModelChoiceField(
         queryset=Campaign.objects.order_by("code"), to_field_name="code", empty_label=None
     )
-    kind = forms.ChoiceField(choices=Mailing.Kind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        choices=Mailing.Kind.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
 
 
 class ReturnedMailForm(forms.Form):

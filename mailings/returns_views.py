@@ -61,7 +61,7 @@ def returned_mail_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mailings/returns_upload.html",
-        {"form": form, "page": page, "columns": [*REQUIRED, *OPTIONAL]},
+        {"form": form, "page": page, "columns": [*REQUIRED, *OPTIONAL], "tab": "returns"},
         status=400 if form.errors else 200,
     )
 
@@ -75,7 +75,9 @@ def returned_mail_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if recorded.rejects:
         with recorded.rejects.open("rb") as source:
             rejects = rejects_read(source, limit=REJECTS_SHOWN)
-    return render(request, "mailings/returns_detail.html", {"recorded": recorded, "rejects": rejects})
+    return render(
+        request, "mailings/returns_detail.html", {"recorded": recorded, "rejects": rejects, "tab": "returns"}
+    )
 
 
 @login_required
@@ -107,5 +109,10 @@ def owner_not_located(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mailings/not_located.html",
-        {"table": table, "filter": filters, "may_mark": request.user.has_perm("repairs.set_unreachable")},
+        {
+            "table": table,
+            "filter": filters,
+            "may_mark": request.user.has_perm("repairs.set_unreachable"),
+            "tab": "not-located",
+        },
     )

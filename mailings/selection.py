@@ -14,6 +14,7 @@ tens (bench/mailing_bench.py). Names come from the models' ``_meta``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from campaign.bulk_write import Table, execute, fetch
@@ -97,11 +98,22 @@ def selection_counts(*, campaign_id: int, kind: str) -> SelectionCounts:
     )
 
 
-def letters_write(*, mailing: Mailing) -> int:
-    """Write the mailing's letters (address as mailed, ZIP order, chunk numbers) and its chunks."""
+# A pilot (or the demo's) mailing to a named handful of vehicles: a list this long at most.
+ONLY_VINS_MAX = 1000
+
+
+def letters_write(*, mailing: Mailing, only_vins: Sequence[str] | None = None) -> int:
+    """Write the mailing's letters (address as mailed, ZIP order, chunk numbers) and its chunks.
+
+    ``only_vins``: of the selection, only these vehicles (a pilot mailing)."""
     q = _Sql()
     lt, v = q.lt, q.v
     base, params = q.base(mailing.kind)
+    if only_vins is not None:
+        if not 0 < len(only_vins) <= ONLY_VINS_MAX:
+            raise ValueError(f"only_vins: 1 to {ONLY_VINS_MAX} VINs, not {len(only_vins)}")
+        base += f" AND v.{v.col('vin')} IN ({', '.join(['%s'] * len(only_vins))})"
+        params = [*params, *only_vins]
     order = f"ROW_NUMBER() OVER (ORDER BY v.{v.col('postal_code')}, v.{v.col('vin')})"
     owner = ("owner_name", "address1", "address2", "city", "state", "postal_code")
     interim = (

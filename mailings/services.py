@@ -10,6 +10,8 @@ it is committed. Statuses change only by conditional updates here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -63,12 +65,19 @@ def _status_change(
 
 
 def mailing_create(
-    *, campaign_id: int, kind: str, user=None, chunk_size: int | None = None, allow_empty: bool = False
+    *,
+    campaign_id: int,
+    kind: str,
+    user=None,
+    chunk_size: int | None = None,
+    allow_empty: bool = False,
+    only_vins: Sequence[str] | None = None,
 ) -> Mailing:
     """Create a mailing with its letters and chunks, and queue it; ``DomainError`` if it may not go.
 
     ``allow_empty``: a mailing that finds nobody left to write to is still recorded (the
     ``mailing_send`` command's rerun says so and points at its package) instead of refused.
+    ``only_vins``: a pilot mailing to these vehicles of the selection only (the demo's slice).
     """
     size = chunk_size or settings.MAILING_CHUNK_LETTERS
     if size < 1:
@@ -97,7 +106,7 @@ def mailing_create(
             skipped_undeliverable=counts.undeliverable,
         )
         MailingStatusChange.objects.create(mailing=mailing, to_status=Status.QUEUED, changed_by=user)
-        written = letters_write(mailing=mailing)
+        written = letters_write(mailing=mailing, only_vins=only_vins)
         chunks = MailingChunk.objects.filter(mailing=mailing).count()
         Mailing.objects.filter(pk=mailing.pk).update(letters_total=written, chunks_total=chunks)
         mailing.letters_total, mailing.chunks_total = written, chunks
@@ -148,7 +157,7 @@ def mailing_finish_if_done(*, mailing_id: int) -> bool:
         mailing=mailing,
         from_status=Status.RENDERING,
         to_status=Status.DONE,
-        note=f"{mailing.letters_total:,} letters in {mailing.chunks_total:,} chunks.",
+        note=f"{mailing.letters_total:,} letters in {mailing.chunks_total:,} chunk{'s' if mailing.chunks_total != 1 else ''}.",
         finished_at=timezone.now(),
     )
     return True

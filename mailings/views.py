@@ -43,7 +43,7 @@ def mailing_list(request: HttpRequest) -> HttpResponse:
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     if response := table_export(request, table, name="mailings"):
         return response
-    return render(request, "mailings/list.html", {"table": table, "filter": filters})
+    return render(request, "mailings/list.html", {"table": table, "filter": filters, "tab": "mailings"})
 
 
 @login_required
@@ -70,7 +70,14 @@ def mailing_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mailings/new.html",
-        {"form": form, "counts": counts, "refusal": refusal, "campaigns": Campaign.objects.order_by("code")},
+        {
+            "form": form,
+            "counts": counts,
+            "refusal": refusal,
+            "campaigns": Campaign.objects.order_by("code"),
+            "kind_label": Mailing.Kind(form.cleaned_data["kind"]).label if counts else "",
+            "tab": "new",
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -108,6 +115,7 @@ def mailing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": sel.mailing_history(mailing=mailing),
             "files": package.package_files(mailing.pk),
             "may_resume": mailing.status == Mailing.Status.FAILED and request.user.has_perm(sel.CREATE_PERM),
+            "tab": "mailings",
         },
     )
 
