@@ -71,3 +71,16 @@ def test_work_finishes_the_mailing_and_waits_for_a_chunk_held_elsewhere(queued):
     assert Letter.objects.filter(mailing=queued, mailed_on__isnull=True).count() == 0
     # A late task (a redelivered message) finds nothing to do and changes nothing.
     assert mailing_work(mailing_id=queued.pk, worker="late").finished
+
+
+def test_the_sweeper_restarts_a_mailing_whose_workers_all_died(queued):
+    from mailings.chunks import mailings_sweep
+
+    dead = chunk_claim(mailing_id=queued.pk, worker="dead")
+    MailingChunk.objects.filter(pk=dead.pk).update(lease_expires_at=timezone.now() - dt.timedelta(seconds=1))
+    # No step of the mailing is left anywhere; the beat's sweep queues new ones (run here in-process).
+    assert mailings_sweep() == 1
+    queued.refresh_from_db()
+    assert queued.status == Mailing.Status.DONE
+    assert Letter.objects.filter(mailing=queued, mailed_on__isnull=True).count() == 0
+    assert mailings_sweep() == 0  # nothing left to restart
