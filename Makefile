@@ -9,16 +9,16 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/recall
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: demo test install install-dev assets browser lint bench clean
+.PHONY: demo test install install-dev assets browser pdf-libs lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-install: $(BIN)/python assets
+install: $(BIN)/python assets pdf-libs
 	$(BIN)/pip install --quiet -e .
 
-install-dev: $(BIN)/python assets
+install-dev: $(BIN)/python assets pdf-libs
 	$(BIN)/pip install --quiet -e '.[dev]'
 
 assets: node_modules/.package-lock.json
@@ -29,6 +29,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+# WeasyPrint's native libraries (Pango, HarfBuzz) and the owner letters' font, from Debian.
+pdf-libs:
+	@(ldconfig -p | grep -q libpangoft2-1.0 && ldconfig -p | grep -q libharfbuzz-subset && fc-list | grep -qi "DejaVu Sans") || \
+		(apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null)
 
 # DEBUG is off unless asked for; the demo asks (and so gets the demo secret key).
 demo: export DJANGO_DEBUG = 1

@@ -258,6 +258,10 @@ class Vehicle(models.Model):
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField()
     owner_updated_at = models.DateTimeField(null=True, blank=True)
+    # Set when a letter to this address came back undeliverable with no forwarding address
+    # (the mailings app); no letter goes to it until an import brings a changed address,
+    # which clears it (campaign.vin_import_merge).
+    address_undeliverable_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -36,6 +36,8 @@ from campaign.models import AffectedVehicle, Campaign, Vehicle
 from campaign.signals import affected_list_changed
 from campaign.vin_import_rows import Candidate, FileColumns, RowRejected, VinRowCheck, vin_import_columns
 
+# The owner columns that make up the postal address.
+ADDRESS_FIELDS = ("address1", "address2", "city", "state", "postal_code")
 # Rows held in memory between two writes to the staging table (and between progress reports).
 CHUNK_ROWS = 5000
 
@@ -165,6 +167,16 @@ class _Importer:
             stored = ", ".join(vehicle.qcol(f) for f in self.owner_fields)
             staged_owner = ", ".join(stage.col(f) for f in self.owner_fields)
             assignments = ", ".join(f"{vehicle.col(f)} = {stage.col(f)}" for f in self.owner_fields)
+            address = [f for f in ADDRESS_FIELDS if f in self.owner_fields]
+            if address:
+                # Fresh registration data with another address: a mark that letters to the old
+                # one came back undeliverable (the mailings app) no longer applies.
+                changed = (
+                    f"({', '.join(vehicle.qcol(f) for f in address)}) <> "
+                    f"({', '.join(stage.col(f) for f in address)})"
+                )
+                mark = vehicle.col("address_undeliverable_at")
+                assignments += f", {mark} = CASE WHEN {changed} THEN NULL ELSE {vehicle.qcol('address_undeliverable_at')} END"
             update = (
                 f"UPDATE {vehicle.name} SET {assignments}, {vehicle.col('owner_updated_at')} = "
                 f"{vehicle.param('owner_updated_at')} FROM {stage.name} WHERE {vehicle.qcol('vin')} = {stage.col('k')} "

@@ -54,6 +54,7 @@ LOCAL_APPS = [
     "parts",
     "reports",
     "notifications",
+    "mailings",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -144,6 +145,8 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+# The queue tasks go to and workers read by default; a deployment (or a test's own workers) may name another.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -157,6 +160,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),  # daily, at a quiet hour (CELERY_TIMEZONE)
         # A run that waited a whole day in the queue is superseded by the next one.
         "options": {"expires": 23 * 60 * 60},
+    },
+    "mailings-sweep": {
+        "task": "mailings.sweep",
+        "schedule": 300,  # every 5 minutes: picks up mailings whose workers all died
+        "options": {"expires": 290},
     },
     "claims-pay-weekly": {
         "task": "repairs.claims_pay",
@@ -301,6 +309,17 @@ BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 180, minimum=180)
 REMOVAL_LIST_MAX_UPLOAD_MB = env_int("REMOVAL_LIST_MAX_UPLOAD_MB", 5, minimum=1)
 # The completion dashboard flags a dealer whose pace leaves owners unserved longer than this.
 UNSERVED_WEEKS_FLAG = env_int("UNSERVED_WEEKS_FLAG", 26, minimum=1)
+
+# Owner letters (mailings/): letters per chunk (one PDF and one manifest each), and how long a
+# worker's claim on a chunk holds before another worker may take it over (its worker died).
+# The lease must be longer than a chunk takes to render (about 10 s per 250 letters here).
+MAILING_CHUNK_LETTERS = env_int("MAILING_CHUNK_LETTERS", 250, minimum=1)
+MAILING_CHUNK_LEASE_SECONDS = env_int("MAILING_CHUNK_LEASE_SECONDS", 600, minimum=2)
+# Steps of a mailing queued at once (each renders one chunk and queues the next): at least the
+# number of worker processes, so every worker takes part.
+MAILING_TASKS_IN_FLIGHT = env_int("MAILING_TASKS_IN_FLIGHT", 32, minimum=1)
+# Largest returned-mail file (letter id or VIN, reason, forwarding address: a few MB at most).
+RETURNED_MAIL_MAX_UPLOAD_MB = env_int("RETURNED_MAIL_MAX_UPLOAD_MB", 5, minimum=1)
 
 # --- Forms and tables ---------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

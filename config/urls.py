@@ -42,6 +42,7 @@ urlpatterns = [
     path("parts/dashboard/", include("parts.dashboard_urls")),
     path("reports/", include("reports.urls")),
     path("messages/", include("notifications.urls")),
+    path("mailings/", include("mailings.urls")),
     path("", include("dealers.urls")),
 ]
 

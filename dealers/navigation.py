@@ -73,6 +73,10 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         "cash-coin",
         section="/reimbursement/review/",
     ),
+    # Administrators land on the mailings, regional staff on their "owner not located" candidates.
+    NavEntry(
+        "Mailings", "mailing-home", "mailings.view_returnedmail", "envelope-paper", section="/mailings/"
+    ),
     NavEntry("Dealer settings", "dealer-settings", "dealers.view_dealer_settings", "sliders"),
     NavEntry("Admin", "admin:index", STAFF, "gear", section="/admin/"),
 )

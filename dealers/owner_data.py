@@ -15,7 +15,7 @@ context (ASGI) still reaches it; outside a request (a Celery task) marking does 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 
 from django.http import HttpRequest, HttpResponse
@@ -41,6 +41,23 @@ def owner_data_access_record(*, user, vehicle: Vehicle, context: str) -> OwnerDa
     if (shown := _owner_data_shown.get()) is not None:
         shown.value = True
     return access
+
+
+def owner_data_access_record_many(*, user, vins: Iterable[str], context: str, batch: int = 5000) -> int:
+    """The same for a file that holds many owners at once (a mailing's package): one row per
+    vehicle, written in batches so memory stays flat; how many were written."""
+    written = 0
+    rows: list[OwnerDataAccess] = []
+    for vin in vins:
+        rows.append(OwnerDataAccess(user=user, vehicle_id=vin, context=context[:60]))
+        if len(rows) >= batch:
+            written += len(OwnerDataAccess.objects.bulk_create(rows))
+            rows = []
+    if rows:
+        written += len(OwnerDataAccess.objects.bulk_create(rows))
+    if written and (shown := _owner_data_shown.get()) is not None:
+        shown.value = True
+    return written
 
 
 class OwnerDataNoStoreMiddleware:

@@ -78,6 +78,12 @@ notifications.view_message (the log)       x        x                       x   
 notifications.view_contactpreference       x        x                       x       x
 notifications.change_contactpreference              x
 
+Owner letters (issue 9)                principal service parts pre-owned regional admin warranty
+-------------------------------------- --------- ------- ----- --------- -------- ----- --------
+mailings.view_mailing / add_mailing                                                 x
+mailings.view_returnedmail (owner not located)                              x       x
+mailings.add_returnedmail (return files)                                            x
+
 Notes on the choices:
 - Any dealer role may check any VIN's eligibility (owners walk into any dealer), but
   owner name and contact details need ``dealers.view_owner_data`` AND the vehicle's
@@ -234,6 +240,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "reports.view_completion_dashboard",
         "reports.view_remedy_report",
         *_MESSAGES_READ,
+        "mailings.view_returnedmail",
     ),
     # The administrator's list is completed by ``admin_model_permissions``: every model
     # permission of the campaign and dealers apps (it runs Django admin for both).
@@ -265,6 +272,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "reports.submit_remedy_report",
         "reports.remove_from_population",
         *_MESSAGES_READ,
+        "mailings.view_mailing",
+        "mailings.add_mailing",
+        "mailings.view_returnedmail",
+        "mailings.add_returnedmail",
     ),
     # National: adjudicates claims and owner reimbursements; sees what a claim rests on.
     Role.WARRANTY_ADMIN: (

@@ -1,4 +1,4 @@
-"""Apps depend one way: repairs -> dealers -> campaign, and the demo app on all of them.
+"""Apps depend one way: repairs -> dealers -> campaign, mailings -> dealers, and the demo app on all of them.
 
 Read from the source (every ``import``, also those inside functions), so a late import
 that would tie the base app to a later one fails here rather than in a circular import.
@@ -16,12 +16,14 @@ ROOT = Path(settings.BASE_DIR)
 
 # app -> the project apps it must never import
 FORBIDDEN = {
-    "campaign": {"dealers", "repairs", "parts", "notifications", "reports", "demo"},
-    "dealers": {"repairs", "parts", "notifications", "reports", "demo"},
-    "repairs": {"parts", "notifications", "reports", "demo"},
-    "parts": {"notifications", "reports", "demo"},
+    "campaign": {"dealers", "repairs", "parts", "notifications", "mailings", "reports", "demo"},
+    "dealers": {"repairs", "parts", "notifications", "mailings", "reports", "demo"},
+    "repairs": {"parts", "notifications", "mailings", "reports", "demo"},
+    "parts": {"notifications", "mailings", "reports", "demo"},
     # Owner messages listen to repairs and parts; nothing below them knows they exist.
     "notifications": {"demo", "mailings", "reports"},
+    # Owner letters build on campaign and dealers only (the vehicle record shows letters by a tag).
+    "mailings": {"repairs", "parts", "notifications", "reports", "demo"},
     "reports": {"demo"},
 }
 

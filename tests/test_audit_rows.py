@@ -15,6 +15,7 @@ from campaign.services import campaign_phase_advance
 from dealers.inventory import inventory_add
 from dealers.models import InventoryEvent, InventoryUnit, OwnerDataAccess
 from dealers.owner_data import owner_data_access_record
+from mailings.models import Letter, MailingStatusChange, OwnerAddressChange, ReturnedMail
 from notifications.models import ContactPreferenceChange, Message, MessageEvent
 from parts.models import (
     AllocationEvent,
@@ -47,6 +48,11 @@ HISTORY_MODELS = (
     Message,
     MessageEvent,
     ContactPreferenceChange,
+    # Owner letters: what was mailed to whom, its status history, returns and address changes.
+    Letter,
+    MailingStatusChange,
+    ReturnedMail,
+    OwnerAddressChange,
 )
 
 

@@ -34,6 +34,7 @@ def test_every_bench_runs_with_its_defaults():
         [sys.executable, str(BENCH / "parts_reservation_bench.py")],
         [sys.executable, str(BENCH / "parts_dashboard_bench.py")],
         [sys.executable, str(BENCH / "notifications_bench.py")],
+        [sys.executable, str(BENCH / "mailing_bench.py")],
     ]
     assert all(Path(command[1]).exists() for command in commands)
 
@@ -67,4 +68,5 @@ def test_a_failing_bench_fails_the_run_but_not_the_next(monkeypatch):
         "parts_reservation_bench.py",
         "parts_dashboard_bench.py",
         "notifications_bench.py",
+        "mailing_bench.py",
     ]

@@ -154,7 +154,7 @@ def _snapshot_models() -> list:
     User = get_user_model()
     models = [
         m
-        for label in ("campaign", "dealers", "repairs", "parts", "notifications", "reports")
+        for label in ("campaign", "dealers", "repairs", "parts", "notifications", "mailings", "reports")
         for m in apps.get_app_config(label).get_models()
     ]
     return [*models, User, Group, User.groups.through, User.user_permissions.through, LogEntry]

@@ -295,6 +295,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Repair orders",
                 "Parts",
                 "Claims",
+                "Mailings",
             ],
         ),
         (
@@ -310,6 +311,7 @@ def test_notices_show_to_the_dealers_staff_until_dismissed(
                 "Repair orders",
                 "Parts",
                 "Claims",
+                "Mailings",
             ],
         ),
         (

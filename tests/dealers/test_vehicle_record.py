@@ -155,13 +155,14 @@ def test_the_record_page_costs_a_fixed_number_of_queries(
         owned.campaign_entries.get().campaign
     )  # the per-process VIN-table cache, warm as in production
     # ... and the parts card: the VIN's claims on kits in the user's scope (one query).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         # session, user, user and group permissions (2), vin_lookup (2: every campaign's
         # verdict on the VIN, then the covering campaigns' texts), the vehicle with its
         # servicing dealer and region, the user's memberships (scope), the owner-data log insert,
         # and the repair history (5: appointments, ROs, claims, campaign entries, outcome
         # changes), whose appointments the appointments card shows (no query of its own);
-        # the messages card: the owner's contact preference and the VIN's messages (2).
+        # the messages card: the owner's contact preference and the VIN's messages (2); and
+        # the letters card: the VIN's owner letters with their returns (one query).
         look_up(client, owned.vin)
 
 
@@ -205,8 +206,8 @@ def test_the_principals_record_with_inventory_costs_the_same_queries_for_1_or_8_
         )
     client = client_for(principal_a)
     campaign_screen(owned.campaign_entries.get().campaign)  # the per-process VIN-table cache, warm
-    with django_assert_num_queries(18):
-        # As the service manager's record (17), plus the principal's inventory units with this VIN
+    with django_assert_num_queries(19):
+        # As the service manager's record (18), plus the principal's inventory units with this VIN
         # (one query, at most 10 rows) — the scope is read once for both.
         response, _ = look_up(client, owned.vin)
     assert len(response.context["record"].inventory) == units

@@ -6,8 +6,9 @@ its registered owners (through the same import service staff use), then the deal
 with the campaign moved past its preliminary notice and its reimbursement window onto the
 demo's calendar (``demo.campaign_progress``); then weeks of remedy work (``demo.activity``),
 owner reimbursement requests (``demo.reimbursements``), the parts story behind the remedy
-work (``demo.parts_story``: stock ledgers, allocations, wait-lists, transfers) and the demo
-service desk's messages to owners (``demo.notifications_story``).
+work (``demo.parts_story``: stock ledgers, allocations, wait-lists, transfers), the demo
+service desk's messages to owners (``demo.notifications_story``) and an owner notification
+with returned mail (``demo.mailings_story``).
 """
 
 from __future__ import annotations
@@ -132,4 +133,9 @@ class Command(BaseCommand):
         notifications_started = time.perf_counter()
         notifications_seed(stdout=self.stdout)
         self.stdout.write(f"  (messages took {time.perf_counter() - notifications_started:.1f} s)\n")
+        from demo.mailings_story import mailings_seed
+
+        mailings_started = time.perf_counter()
+        mailings_seed(campaign=campaign, seed=seed, stdout=self.stdout)
+        self.stdout.write(f"  (mailings took {time.perf_counter() - mailings_started:.1f} s)\n")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.perf_counter() - started:.1f} s."))
