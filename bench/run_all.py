@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Every benchmark in turn, each with its defaults: what ``make bench`` runs.
 
-    .venv/bin/python bench/run_all.py [--only import|api|booking|claims|reservations|dashboard] [--import-args="..."] [--api-args="..."]
+    .venv/bin/python bench/run_all.py [--only import|api|booking|claims|reservations|dashboard|reports] [--import-args="..."] [--api-args="..."]
 
 Each bench runs in its own process with this interpreter, writes its JSON under
 ``bench/results/`` and prints its own table; ``--import-args`` / ``--api-args`` are passed
@@ -26,6 +26,7 @@ BENCHES = {
     "claims": "claims_bench.py",
     "reservations": "parts_reservation_bench.py",
     "dashboard": "parts_dashboard_bench.py",
+    "reports": "reports_dashboard_bench.py",
 }
 
 

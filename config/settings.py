@@ -163,6 +163,11 @@ CELERY_BEAT_SCHEDULE = {
         # A run still queued a day later is late enough to need a person (pay_claims --date).
         "options": {"expires": 24 * 60 * 60},
     },
+    "reports-tallies-refresh": {
+        "task": "reports.tallies_refresh_all",
+        "schedule": crontab(hour=3, minute=45),  # nightly: the dashboard's tallies rebuilt from the rows
+        "options": {"expires": 23 * 60 * 60},
+    },
 }
 
 # --- Auth ---------------------------------------------------------------------

@@ -33,6 +33,7 @@ def test_every_bench_runs_with_its_defaults():
         [sys.executable, str(BENCH / "claims_bench.py")],
         [sys.executable, str(BENCH / "parts_reservation_bench.py")],
         [sys.executable, str(BENCH / "parts_dashboard_bench.py")],
+        [sys.executable, str(BENCH / "reports_dashboard_bench.py")],
     ]
     assert all(Path(command[1]).exists() for command in commands)
 
