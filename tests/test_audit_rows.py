@@ -17,6 +17,7 @@ from dealers.models import InventoryEvent, InventoryUnit, OwnerDataAccess
 from dealers.owner_data import owner_data_access_record
 from parts.models import KitReservationEvent, PartsArrivedNotice, StockMovement, TransferEvent
 from repairs.models import AppointmentEvent, ClaimEvent, OutcomeChange, ReimbursementEvent, RepairOrderEvent
+from reports.models import RemedyReportSubmission, RemovalImport
 from tests.factories import VehicleFactory, ale_vin
 
 # Every history table of the product. A new one is added here, gets PROTECTed foreign keys
@@ -35,6 +36,9 @@ HISTORY_MODELS = (
     KitReservationEvent,
     PartsArrivedNotice,
     TransferEvent,
+    # Reports: a submitted §573.7 report (the figures as submitted) and a removal list's record.
+    RemedyReportSubmission,
+    RemovalImport,
 )
 
 

@@ -66,4 +66,5 @@ def test_a_failing_bench_fails_the_run_but_not_the_next(monkeypatch):
         "claims_bench.py",
         "parts_reservation_bench.py",
         "parts_dashboard_bench.py",
+        "reports_dashboard_bench.py",
     ]
