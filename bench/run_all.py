@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Every benchmark in turn, each with its defaults: what ``make bench`` runs.
 
-    .venv/bin/python bench/run_all.py [--only import|api|booking|claims|reservations|dashboard|notifications|mailing] [--import-args="..."] [--api-args="..."]
+    .venv/bin/python bench/run_all.py [--only import|api|booking|claims|reservations|dashboard|notifications|mailing|reports] [--import-args="..."] [--api-args="..."]
 
 Each bench runs in its own process with this interpreter, writes its JSON under
 ``bench/results/`` and prints its own table; ``--import-args`` / ``--api-args`` are passed
@@ -28,6 +28,7 @@ BENCHES = {
     "dashboard": "parts_dashboard_bench.py",
     "notifications": "notifications_bench.py",
     "mailing": "mailing_bench.py",
+    "reports": "reports_dashboard_bench.py",
 }
 
 

@@ -191,6 +191,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/10"),
         "options": {"expires": 9 * 60},
     },
+    "reports-tallies-refresh": {
+        "task": "reports.tallies_refresh_all",
+        "schedule": crontab(hour=3, minute=45),  # nightly: the dashboard's tallies rebuilt from the rows
+        "options": {"expires": 23 * 60 * 60},
+    },
 }
 
 # --- Auth ---------------------------------------------------------------------

@@ -8,3 +8,6 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = "Reports"
+
+    def ready(self) -> None:
+        from reports import receivers  # noqa: F401  (follows outcomes and posted lists)

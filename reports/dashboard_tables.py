@@ -147,3 +147,10 @@ class DealerTable(_Figures):
 
     def render_weekly_rate(self, value) -> str:
         return f"{value:,.1f}"
+
+
+class BottomTable(DealerTable):
+    """The ten dealers furthest behind: the figures that say why, fewer columns to draw."""
+
+    class Meta(DealerTable.Meta):
+        exclude = ("not_needed", "scheduled", "waiting_parts", "target_50", "target_75", "kits_needed")

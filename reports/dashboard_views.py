@@ -21,7 +21,7 @@ from dealers.access import user_scope
 from repairs.models import WarrantyClaim
 from reports.dashboard_filters import CompletionFilter
 from reports.dashboard_selectors import VIEW, completion_board, dashboard_dealers_for_user, dashboard_level
-from reports.dashboard_tables import DealerTable, GroupTable, RegionTable
+from reports.dashboard_tables import BottomTable, DealerTable, GroupTable, RegionTable
 
 
 def _links(request: HttpRequest, *, campaign: Campaign) -> dict:
@@ -119,7 +119,7 @@ def completion_dashboard(request: HttpRequest) -> HttpResponse:
     level = dashboard_level(user=request.user)
     if level == "dealer" and not dealers.exists():
         raise PermissionDenied("You see the completion of no dealer.")
-    filterset = CompletionFilter(request.GET or None, queryset=dealers, user=request.user, dealers=dealers)
+    filterset = CompletionFilter(request.GET or None, queryset=dealers, user=request.user)
     if filterset.is_bound and not filterset.form.is_valid():
         raise DomainError(
             "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.form.errors.items()),
@@ -135,6 +135,7 @@ def completion_dashboard(request: HttpRequest) -> HttpResponse:
         raise DomainError("No campaign is loaded yet.", code="not_found")
     board = completion_board(
         campaign=campaign,
+        dealer_code=options["dealer_code"],
         dealers=filterset.qs,
         every_dealer=level == "national" and not options["narrowed"],
         model=options["model"],
@@ -149,7 +150,7 @@ def completion_dashboard(request: HttpRequest) -> HttpResponse:
         "regions": RegionTable(board.regions, link=links["here"], prefix="r-"),
         "models": GroupTable(board.models, heading="Model", prefix="m-"),
         "years": GroupTable(board.years, heading="Model year", prefix="y-"),
-        "bottom": DealerTable(board.bottom(), links=links, prefix="b-", orderable=False),
+        "bottom": BottomTable(board.bottom(), links=links, prefix="b-", orderable=False),
     }
     which = request.GET.get("table") or "dealers"
     if request.GET.get(EXPORT_PARAM) and which not in tables:

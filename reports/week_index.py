@@ -17,9 +17,12 @@ from django.db.models import Func, IntegerField, Value
 
 
 class WeekIndex(Func):
+    """Whole periods of ``days`` (7: weeks; 1: days, for ``reports.tallies``) from ``origin``."""
+
     output_field = IntegerField()
 
-    def __init__(self, expression, origin: dt.datetime, **extra):
+    def __init__(self, expression, origin: dt.datetime, *, days: int = 7, **extra):
+        self.days = days
         super().__init__(expression, Value(origin, output_field=DateTimeFieldType()), **extra)
 
     def as_sqlite(self, compiler, connection, **extra):
@@ -27,7 +30,7 @@ class WeekIndex(Func):
             compiler,
             connection,
             # CAST truncates toward zero; the offset makes it a floor for any week after year -1900.
-            template="(CAST((julianday(%(expressions)s)) / 7.0 + 100000 AS INTEGER) - 100000)",
+            template=f"(CAST((julianday(%(expressions)s)) / {self.days:.1f} + 1000000 AS INTEGER) - 1000000)",
             arg_joiner=") - julianday(",
             **extra,
         )
@@ -36,7 +39,7 @@ class WeekIndex(Func):
         return self.as_sql(
             compiler,
             connection,
-            template="FLOOR(EXTRACT(EPOCH FROM (%(expressions)s)) / 604800.0)::integer",
+            template=f"FLOOR(EXTRACT(EPOCH FROM (%(expressions)s)) / {self.days * 86400:.1f})::integer",
             arg_joiner=" - ",
             **extra,
         )

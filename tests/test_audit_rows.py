@@ -25,6 +25,7 @@ from parts.models import (
     TransferEvent,
 )
 from repairs.models import AppointmentEvent, ClaimEvent, OutcomeChange, ReimbursementEvent, RepairOrderEvent
+from reports.models import RemedyReportSubmission, RemovalImport
 from tests.factories import VehicleFactory, ale_vin
 
 # Every history table of the product. A new one is added here, gets PROTECTed foreign keys
@@ -53,6 +54,9 @@ HISTORY_MODELS = (
     MailingStatusChange,
     ReturnedMail,
     OwnerAddressChange,
+    # Reports: a submitted §573.7 report (the figures as submitted) and a removal list's record.
+    RemedyReportSubmission,
+    RemovalImport,
 )
 
 

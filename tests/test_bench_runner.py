@@ -35,6 +35,7 @@ def test_every_bench_runs_with_its_defaults():
         [sys.executable, str(BENCH / "parts_dashboard_bench.py")],
         [sys.executable, str(BENCH / "notifications_bench.py")],
         [sys.executable, str(BENCH / "mailing_bench.py")],
+        [sys.executable, str(BENCH / "reports_dashboard_bench.py")],
     ]
     assert all(Path(command[1]).exists() for command in commands)
 
@@ -69,4 +70,5 @@ def test_a_failing_bench_fails_the_run_but_not_the_next(monkeypatch):
         "parts_dashboard_bench.py",
         "notifications_bench.py",
         "mailing_bench.py",
+        "reports_dashboard_bench.py",
     ]

@@ -120,6 +120,10 @@ class WarrantyClaim(models.Model):
         ]
         indexes = [
             models.Index(fields=["dealer", "status", "-submitted_at"], name="claim_by_dealer_status"),
+            # The completion dashboard's claims by status with their amounts (reports), read from
+            # the index alone: at 92,000 claims the same sum through the table took 160-195 ms
+            # on SQLite (bench/reports_dashboard_bench.py).
+            models.Index(fields=["campaign", "status", "dealer", "total"], name="claim_totals_by_status"),
             # The review queue and the payment run.
             models.Index(fields=["status", "submitted_at"], name="claim_by_status"),
             # The lists' "All" tabs, newest first: a dealer's, and the national one.

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from reports.tallies import tallies_refresh
 from tests.browser.test_csp import Watched, sign_in, visit
 from tests.reports.fleet import at, change, entry
 
@@ -23,6 +24,7 @@ def test_the_burn_up_draws_and_numbers_lead_to_their_lists(
     entries = [entry(ale, dealer=dealer_a, added=today - dt.timedelta(days=60)) for _ in range(6)]
     for e, days in zip(entries[:3], (40, 20, 3), strict=True):
         change(e, "remedied", at(today - dt.timedelta(days=days)))
+    tallies_refresh(campaign_id=ale.pk)
     watched = Watched(page)
     sign_in(watched, live_server, principal_a.username)
     board = visit(watched, f"{live_server.url}/reports/")

@@ -138,4 +138,11 @@ class Command(BaseCommand):
         mailings_started = time.perf_counter()
         mailings_seed(campaign=campaign, seed=seed, stdout=self.stdout)
         self.stdout.write(f"  (mailings took {time.perf_counter() - mailings_started:.1f} s)\n")
+        from reports.tallies import tallies_refresh
+
+        tallied = time.perf_counter()
+        entry_rows, day_rows = tallies_refresh(campaign_id=campaign.pk)
+        self.stdout.write(
+            f"Dashboard tallies: {entry_rows:,} + {day_rows:,} rows in {time.perf_counter() - tallied:.1f} s.\n"
+        )
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.perf_counter() - started:.1f} s."))

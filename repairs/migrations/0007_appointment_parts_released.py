@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('repairs', '0005_outcome_removed'),
+        ('repairs', '0006_claim_totals_index'),
     ]
 
     operations = [
