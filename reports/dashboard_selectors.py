@@ -38,6 +38,7 @@ from parts.models import StockBalance
 from repairs.models import Appointment, OutcomeChange, ReimbursementRequest, WarrantyClaim
 from reports.dashboard_forecast import Forecast, forecast_for
 from reports.dashboard_history import chart_weeks, cumulative, history_burn_up, history_pace
+from reports.letter_figures import letters_mailed_and_returned
 from reports.models import DayTally, EntryTally
 
 Status = AffectedVehicle.Status
@@ -120,7 +121,7 @@ class Board:
     cumulative_remedied: list[int] = field(default_factory=list)
     cumulative_involved: list[int] = field(default_factory=list)
     forecast: Forecast | None = None
-    letters: dict | None = None  # mailed / returned: None until the mailings app is wired
+    letters: dict | None = None  # {"mailed", "returned"}: reports.letter_figures
 
     def bottom(self, n: int = 10) -> list[DealerLine]:
         """The dealers furthest behind: lowest completion among those with vehicles."""
@@ -140,13 +141,6 @@ def dashboard_level(*, user) -> str:
     if scope.national:
         return "national"
     return "region" if scope.region_ids else "dealer"
-
-
-def letters_mailed_and_returned(*, campaign: Campaign, dealers: QuerySet[Dealer] | None) -> dict | None:
-    """Owner letters mailed and returned. TO WIRE after the ``mailings`` app lands:
-    ``Letter`` rows of the campaign's mailings (and ``ReturnedMail``), scoped like the entries.
-    Until then None: the page says the figure is not available, never a made-up zero."""
-    return None
 
 
 def _int_sum(expression, **condition):
@@ -317,7 +311,12 @@ def completion_board(
         cumulative_remedied=remedied_line,
         cumulative_involved=involved_line,
         forecast=forecast_for(total, today=today, unserved_weeks=unserved_weeks),
-        letters=letters_mailed_and_returned(campaign=campaign, dealers=None if every_dealer else dealers),
+        letters=letters_mailed_and_returned(
+            campaign=campaign,
+            dealer_ids=None if every_dealer else dealer_ids,
+            model=model,
+            model_year=model_year,
+        ),
     )
 
 

@@ -4,9 +4,8 @@ NHTSA's public file of quarterly reports (FLAT_RCL_Qrtly_Rpts) is tab-delimited,
 header, dates YYYYMMDD, one report a line, columns in this order: MFGTXT, CAMPNO, MFGCAMPNO,
 RCLSUBJ, ODATE, ODATEEND, RPTNO, RPTQTR, INVOLVED, TTLREMEDIED, TTLUNREACH, TTLREMOVED,
 SUBMDATE. RPTQTR is the quarter the period ends in, as ``YYYY-Q`` (the API's own spelling);
-ODATE/ODATEEND are the first and last owner mailing and stay empty until the mailings app is
-wired (``remedy_report.owner_notification_dates``); SUBMDATE is empty for a report not yet
-submitted. Text fields lose tabs and line breaks (they would break the layout).
+ODATE/ODATEEND are the first and last owner mailing (``reports.letter_figures``), empty when no
+owner notice was mailed by the period's end; SUBMDATE is empty for a report not yet submitted. Text fields lose tabs and line breaks (they would break the layout).
 """
 
 from __future__ import annotations

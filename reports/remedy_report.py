@@ -14,7 +14,7 @@ A submitted report is a snapshot (``RemedyReportSubmission``): what it says is w
 submitted, whatever was recorded later.
 
 The owner notification dates (first and last mailing) come from the letters of the
-``mailings`` app, not yet merged: ``owner_notification_dates`` is the one place to wire them.
+``mailings`` app (``reports.letter_figures``).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from campaign.errors import DomainError
 from campaign.models import AffectedVehicle, Campaign
 from dealers.access import user_scope
 from repairs.models import OutcomeChange
+from reports.letter_figures import owner_notification_span
 from reports.models import RemedyReportSubmission
 from reports.remedy_periods import Period, Quarter, period_for_quarter, remedy_started_on, report_schedule
 
@@ -91,14 +92,15 @@ class RemedyFigures:
 class NotificationDates:
     first: dt.date | None = None
     last: dt.date | None = None
-    wired: bool = False  # False until the mailings app's letters are read here
+    # Whether the dates were read from letters: reports submitted before the letters were
+    # recorded here (this installation's first weeks) keep False in their snapshot.
+    wired: bool = False
 
 
 def owner_notification_dates(*, campaign: Campaign, until: dt.date) -> NotificationDates:
-    """First and last owner-letter mailing up to ``until``. TO WIRE after ``mailings`` lands:
-    ``Letter.objects.filter(mailing__campaign=campaign, mailed_on__lte=until).aggregate(Min, Max)``.
-    Until then: no dates (never invented), and the pages say so."""
-    return NotificationDates()
+    """First and last owner-letter mailing up to ``until`` (``reports.letter_figures``)."""
+    first, last = owner_notification_span(campaign=campaign, until=until)
+    return NotificationDates(first=first, last=last, wired=True)
 
 
 def end_of(day: dt.date) -> dt.datetime:

@@ -1,0 +1,49 @@
+"""What the owner letters (``mailings``) add to the control room: letters mailed and returned on
+the dashboards, and the §573.7 report's owner notification dates.
+
+A letter is *mailed* once its chunk went to the print vendor (``Letter.mailed_on``); the
+notification dates are the first and last such day of the campaign's owner notices (the
+notification, its 577.7 interim notice), not of 577.10 follow-ups, up to the report's last day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db.models import Count, Max, Min, Q
+
+from campaign.models import Campaign
+from mailings.models import Letter, Mailing
+
+OWNER_NOTICES = (Mailing.Kind.NOTIFICATION, Mailing.Kind.INTERIM)
+
+
+def letters_mailed_and_returned(
+    *,
+    campaign: Campaign,
+    dealer_ids: Sequence[int] | None,
+    model: str = "",
+    model_year: int | None = None,
+) -> dict[str, int]:
+    """``{"mailed", "returned"}`` for the campaign's letters to the vehicles in view (one query;
+    ``dealer_ids`` None: every vehicle, serviced or not)."""
+    letters = Letter.objects.filter(campaign=campaign, mailed_on__isnull=False)
+    if dealer_ids is not None:
+        letters = letters.filter(vehicle__servicing__dealer__in=list(dealer_ids))
+    if model:
+        letters = letters.filter(vehicle__model_label=model)
+    if model_year:
+        letters = letters.filter(vehicle__model_year=model_year)
+    # A letter comes back at most once (returned_mail_once_per_letter): the join counts each once.
+    return letters.aggregate(
+        mailed=Count("pk", distinct=True), returned=Count("returns", filter=Q(returns__isnull=False))
+    )
+
+
+def owner_notification_span(*, campaign: Campaign, until: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day an owner notice of the campaign was mailed, up to ``until``."""
+    span = Letter.objects.filter(
+        campaign=campaign, kind__in=OWNER_NOTICES, mailed_on__isnull=False, mailed_on__lte=until
+    ).aggregate(first=Min("mailed_on"), last=Max("mailed_on"))
+    return span["first"], span["last"]
