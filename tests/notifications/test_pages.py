@@ -113,7 +113,7 @@ def test_service_staff_set_the_owners_preference_and_it_is_recorded(client_for, 
     assert response.status_code == 302
     change = ContactPreferenceChange.objects.get(vehicle=a)
     assert (change.from_choice, change.to_choice, change.by, change.reason) == (
-        "both",
+        "",
         "email",
         service_manager_a,
         "No texts, please.",
