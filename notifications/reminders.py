@@ -35,7 +35,7 @@ def appointments_due_for_reminder(*, now: dt.datetime | None = None) -> list[App
     without a reminder for that date yet."""
     now = now or timezone.now()
     due: list[Appointment] = []
-    zones = Dealer.objects.filter(active=True).values_list("time_zone", flat=True).distinct()
+    zones = Dealer.objects.filter(active=True).order_by().values_list("time_zone", flat=True).distinct()
     for zone_name in sorted(set(zones)):
         local_now = now.astimezone(ZoneInfo(zone_name))
         if local_now.hour < settings.NOTIFY_REMINDER_HOUR:
