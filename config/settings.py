@@ -261,8 +261,8 @@ SMS_HTTP_PASSWORD = env_str("SMS_HTTP_PASSWORD", "")
 # Links in messages (unsubscribe) point here: the site as owners reach it.
 PUBLIC_BASE_URL = env_str("DJANGO_PUBLIC_URL", "http://127.0.0.1:8000")
 # The dealer's local hour from which tomorrow's reminders, and today's digest, go out.
-NOTIFY_REMINDER_HOUR = env_int("NOTIFY_REMINDER_HOUR", 10, minimum=0)
-NOTIFY_DIGEST_HOUR = env_int("NOTIFY_DIGEST_HOUR", 7, minimum=0)
+NOTIFY_REMINDER_HOUR = env_int("NOTIFY_REMINDER_HOUR", 10, minimum=0, maximum=23)
+NOTIFY_DIGEST_HOUR = env_int("NOTIFY_DIGEST_HOUR", 7, minimum=0, maximum=23)
 
 # --- I18N ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -53,7 +53,8 @@ class ContactPreferenceChange(models.Model):
         API = "api", "Dealer system"
 
     vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="+")
-    from_choice = models.CharField(max_length=5, choices=ContactPreference.Choice.choices)
+    # Blank the first time the owner states a preference (until then: both, or the booking's word).
+    from_choice = models.CharField(max_length=5, choices=ContactPreference.Choice.choices, blank=True)
     to_choice = models.CharField(max_length=5, choices=ContactPreference.Choice.choices)
     source = models.CharField(max_length=12, choices=Source.choices)
     by = models.ForeignKey(

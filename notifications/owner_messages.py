@@ -48,6 +48,7 @@ def appointment_confirmation_queue(*, appointment, action: str) -> list[int]:
             key=f"appointment-confirmation:{appointment.pk}:{version}",
             context=context,
             dealer_id=appointment.dealer_id,
+            contact_by=appointment.contact_preference,
         )
     )
 
@@ -60,6 +61,7 @@ def appointment_reminder_drafts(appointment) -> list[Draft]:
         key=f"reminder:{appointment.pk}:{context['local_start']:%Y-%m-%d}",
         context=context,
         dealer_id=appointment.dealer_id,
+        contact_by=appointment.contact_preference,
     )
 
 
@@ -80,6 +82,7 @@ def parts_arrived_queue(*, notice) -> list[int]:
             context=context,
             dealer_id=reservation.dealer_id,
             arrived_notice_id=notice.pk,
+            contact_by=reservation.contact_preference,
         )
     )
 

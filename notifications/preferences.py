@@ -28,15 +28,21 @@ _WITHOUT = {
 }
 
 
-def contact_preference_choice(*, vin: str) -> str:
-    return (
-        ContactPreference.objects.filter(vehicle_id=vin).values_list("choice", flat=True).first()
-        or Choice.BOTH
-    )
+# How the clerk said to reach the owner when booking or wait-listing (repairs'
+# ``Appointment.ContactPreference``), read as a channel preference while the owner has stated
+# none here: "Letter" means no e-mail and no texts; a phone call rules neither out.
+CONTACT_BY = {"sms": Choice.SMS, "email": Choice.EMAIL, "mail": Choice.NONE, "phone": Choice.BOTH}
+
+
+def contact_preference_choice(*, vin: str, contact_by: str = "") -> str:
+    """The owner's stated preference; else what the booking or wait-list said; else both."""
+    stated = ContactPreference.objects.filter(vehicle_id=vin).values_list("choice", flat=True).first()
+    return stated or CONTACT_BY.get(contact_by, Choice.BOTH)
 
 
 def contact_preference_set(*, vin: str, choice: str, source: str, user=None, reason: str = "") -> bool:
-    """Set the owner's preference; a change is recorded (who, from, to, why). Returns whether it changed."""
+    """Set the owner's preference; each change is recorded (who, from, to, why; "from" is blank
+    the first time the owner states one). Returns whether anything changed."""
     if choice not in Choice.values:
         raise DomainError(
             "Choose e-mail and texts, e-mail only, texts only, or letters only.", field="choice"
@@ -44,20 +50,25 @@ def contact_preference_set(*, vin: str, choice: str, source: str, user=None, rea
     with transaction.atomic():
         if not Vehicle.objects.filter(vin=vin).exists():
             raise DomainError("No such vehicle.", code="not_found")
-        ContactPreference.objects.get_or_create(vehicle_id=vin)
-        preference = ContactPreference.objects.select_for_update().get(vehicle_id=vin)
-        if preference.choice == choice:
-            return False
+        preference, created = ContactPreference.objects.get_or_create(
+            vehicle_id=vin, defaults={"choice": choice}
+        )
+        from_choice = ""
+        if not created:
+            preference = ContactPreference.objects.select_for_update().get(vehicle_id=vin)
+            if preference.choice == choice:
+                return False
+            from_choice = preference.choice
+            preference.choice = choice
+            preference.save(update_fields=["choice", "updated_at"])
         ContactPreferenceChange.objects.create(
             vehicle_id=vin,
-            from_choice=preference.choice,
+            from_choice=from_choice,
             to_choice=choice,
             source=source,
             by=user,
             reason=reason.strip(),
         )
-        preference.choice = choice
-        preference.save(update_fields=["choice", "updated_at"])
     return True
 
 

@@ -58,10 +58,18 @@ def render_message(kind: str, channel: str, context: dict) -> tuple[str, str]:
 
 
 def owner_drafts(
-    *, vehicle: Vehicle, kind: str, key: str, context: dict, dealer_id: int | None, arrived_notice_id=None
+    *,
+    vehicle: Vehicle,
+    kind: str,
+    key: str,
+    context: dict,
+    dealer_id: int | None,
+    arrived_notice_id=None,
+    contact_by: str = "",
 ) -> list[Draft]:
-    """The owner's message on each channel we hold an address for, skipped where they said no."""
-    choice = contact_preference_choice(vin=vehicle.vin)
+    """The owner's message on each channel we hold an address for, skipped where they said no
+    (``contact_by``: how the booking or wait-list said to reach them, when they said nothing here)."""
+    choice = contact_preference_choice(vin=vehicle.vin, contact_by=contact_by)
     drafts = []
     for channel, recipient in (
         (Channel.EMAIL, vehicle.email.strip()),

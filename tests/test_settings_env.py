@@ -46,6 +46,8 @@ def test_env_int_refuses_words_and_values_below_the_minimum(monkeypatch):
         env_int("RECALL_TEST_INT", 5, minimum=1)
     monkeypatch.setenv("RECALL_TEST_INT", " 42 ")
     assert env_int("RECALL_TEST_INT", 5, minimum=1) == 42
+    with pytest.raises(ImproperEnvironment, match=r"RECALL_TEST_INT=42 must be at most 23"):
+        env_int("RECALL_TEST_INT", 5, maximum=23)
 
 
 @pytest.mark.parametrize("raw", ["120/min", "fast", "120", "/minute", "-1/minute", "1.5/second"])

@@ -7,7 +7,6 @@ from django import template
 
 from notifications import selectors
 from notifications.models import ContactPreference
-from notifications.preferences import contact_preference_choice
 from notifications.tables import recipient_masked
 
 register = template.Library()
@@ -24,7 +23,13 @@ def notifications_vehicle_section(context, record) -> dict:
     rows = selectors.messages_for_vin(user=user, vin=record.vin)
     for row in rows:
         row.shown_recipient = row.recipient if record.owner_visible else recipient_masked(row.recipient)
-    choice = contact_preference_choice(vin=record.vin)
+    stated = ContactPreference.objects.filter(vehicle_id=record.vin).values_list("choice", flat=True).first()
+    choice = stated or ContactPreference.Choice.BOTH
+    label = (
+        ContactPreference.Choice(choice).label
+        if stated
+        else "Not stated (the booking's contact choice counts)"
+    )
     return {
         "show": True,
         "request": context["request"],
@@ -32,7 +37,7 @@ def notifications_vehicle_section(context, record) -> dict:
         "vin": record.vin,
         "messages": rows,
         "preference": choice,
-        "preference_label": ContactPreference.Choice(choice).label,
+        "preference_label": label,
         "choices": ContactPreference.Choice.choices,
         "may_edit": record.servicing_dealer is not None
         and selectors.preference_editable(user=user, vin=record.vin, dealer_id=record.servicing_dealer.pk),

@@ -16,7 +16,7 @@ def owner_vehicle(ale, dealer, *, email: str = "owner@example.com", phone: str =
     return affected(ale, dealer=dealer, email=email, phone=phone)
 
 
-def booked(ale, dealer, *, days: int = 7, vehicle=None, user=None, time=dt.time(8, 0)):
+def booked(ale, dealer, *, days: int = 7, vehicle=None, user=None, time=dt.time(8, 0), contact="phone"):
     """An appointment ``days`` ahead of the dealer's today (its shop open every day)."""
     open_shop(dealer, hours="999.0", weekdays=range(7))
     vehicle = vehicle or owner_vehicle(ale, dealer)
@@ -27,5 +27,6 @@ def booked(ale, dealer, *, days: int = 7, vehicle=None, user=None, time=dt.time(
         date=dealer_today(dealer) + dt.timedelta(days=days),
         time=time,
         transport="drop_off",
+        contact_preference=contact,
         user=user,
     )

@@ -98,7 +98,7 @@ def test_the_vehicle_record_shows_the_vins_messages_whole_where_the_owner_is_sho
     a, _ = logged
     page = client_for(service_manager_a).get("/vehicles/", {"vin": a.vin}).content.decode()
     assert 'data-testid="messages"' in page and "jane.owner@example.com" in page
-    assert "E-mail and text messages" in page and 'name="choice"' in page
+    assert "Not stated" in page and 'name="choice"' in page
     # Parts managers see neither the owner nor the messages card.
     other = client_for(parts_manager_a).get("/vehicles/", {"vin": a.vin}).content.decode()
     assert 'data-testid="messages"' not in other
@@ -113,7 +113,7 @@ def test_service_staff_set_the_owners_preference_and_it_is_recorded(client_for, 
     assert response.status_code == 302
     change = ContactPreferenceChange.objects.get(vehicle=a)
     assert (change.from_choice, change.to_choice, change.by, change.reason) == (
-        "both",
+        "",
         "email",
         service_manager_a,
         "No texts, please.",

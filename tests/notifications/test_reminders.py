@@ -89,3 +89,18 @@ def test_cancelled_visits_get_no_reminder_and_a_rescheduled_one_gets_one_for_its
     day_after = eleven + dt.timedelta(days=1)
     assert [a.pk for a in appointments_due_for_reminder(now=day_after)] == [moved.pk]
     assert not Message.objects.filter(dedupe_key__startswith=f"reminder:{cancelled.pk}:").exists()
+
+
+def test_a_run_with_everything_reminded_costs_the_same_queries_at_two_sizes(
+    ale, zones, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    _, new_york = zones
+    eleven = _at_new_york(11, new_york)
+    for size in (1, 4):
+        for _ in range(size):
+            booked(ale, new_york, days=1)
+        reminders_queue_due(now=eleven)
+        # The zones in use, then for each zone past the send hour (New York: Honolulu is at 06:00)
+        # its tomorrow's appointments and which of them were reminded.
+        with django_assert_num_queries(1 + 2):
+            assert reminders_queue_due(now=eleven) == []

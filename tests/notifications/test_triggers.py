@@ -171,3 +171,34 @@ def test_a_reimbursement_decision_is_written_to_the_claimant(
     assert email.to == ["pat@example.com"] and "approved" in email.subject and "$1500.00" in email.body
     text = Message.objects.get(kind="reimbursement_decision", channel="sms")
     assert text.recipient == "+19165550199" and "not for this VIN" in text.body and text.status == "sent"
+
+
+@pytest.mark.parametrize(
+    ("contact", "sent", "skipped"),
+    [
+        ("mail", set(), {"email", "sms"}),
+        ("sms", {"sms"}, {"email"}),
+        ("email", {"email"}, {"sms"}),
+        ("phone", {"email", "sms"}, set()),
+    ],
+)
+def test_how_the_clerk_said_to_reach_the_owner_counts_until_the_owner_says_otherwise(
+    ale, dealer_a, contact, sent, skipped, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        booked(ale, dealer_a, contact=contact)
+    by_status = {s: {m.channel for m in Message.objects.filter(status=s)} for s in ("sent", "skipped")}
+    assert by_status == {"sent": sent, "skipped": skipped}
+
+
+def test_the_owners_own_word_beats_the_booking(ale, dealer_a, django_capture_on_commit_callbacks):
+    from notifications.models import ContactPreferenceChange
+
+    vehicle = owner_vehicle(ale, dealer_a)
+    assert contact_preference_set(vin=vehicle.vin, choice="both", source="staff", reason="Texts are fine.")
+    assert not contact_preference_set(vin=vehicle.vin, choice="both", source="staff")  # said again: no row
+    (stated,) = ContactPreferenceChange.objects.filter(vehicle=vehicle)
+    assert (stated.from_choice, stated.to_choice) == ("", "both")
+    with django_capture_on_commit_callbacks(execute=True):
+        booked(ale, dealer_a, vehicle=vehicle, contact="mail")
+    assert {m.channel for m in Message.objects.filter(status="sent")} == {"email", "sms"}

@@ -42,7 +42,7 @@ def test_confirming_stops_that_channel_only_and_a_second_click_changes_nothing(a
     again = client.post(_path(vehicle.vin))
     assert b"already unsubscribed" in again.content
     (change,) = ContactPreferenceChange.objects.filter(vehicle=vehicle)
-    assert (change.from_choice, change.to_choice, change.source) == ("both", "sms", "unsubscribe")
+    assert (change.from_choice, change.to_choice, change.source) == ("", "sms", "unsubscribe")
     client.post(_path(vehicle.vin, "sms"))
     assert contact_preference_choice(vin=vehicle.vin) == "none"
 
