@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django.utils import timezone
 from campaign.csv_safe import csv_row_escape
 from reports.remedy_report import RemedyReport
 
+PDF_CSS = Path(__file__).with_name("remedy_pdf.css")
 NHTSA_COLUMNS = (
     "MFGTXT", "CAMPNO", "MFGCAMPNO", "RCLSUBJ", "ODATE", "ODATEEND", "RPTNO", "RPTQTR",
     "INVOLVED", "TTLREMEDIED", "TTLUNREACH", "TTLREMOVED", "SUBMDATE",
@@ -99,7 +101,7 @@ def remedy_csv(report: RemedyReport) -> bytes:
 
 def remedy_pdf(report: RemedyReport, *, context: dict) -> bytes:
     # Imported here: WeasyPrint loads Pango at import, which no other page needs.
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     html = render_to_string("reports/remedy/pdf.html", {**context, "report": report})
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PDF_CSS))])
