@@ -100,6 +100,8 @@ def selection_counts(*, campaign_id: int, kind: str) -> SelectionCounts:
 
 # A pilot (or the demo's) mailing to a named handful of vehicles: a list this long at most.
 ONLY_VINS_MAX = 1000
+# Letters written at once beyond which the table's statistics are refreshed (PostgreSQL).
+ANALYZE_AFTER = 10_000
 
 
 def letters_write(*, mailing: Mailing, only_vins: Sequence[str] | None = None) -> int:
@@ -121,6 +123,15 @@ def letters_write(*, mailing: Mailing, only_vins: Sequence[str] | None = None) -
         f"AND i.{lt.col('kind')} = %s AND i.{lt.col('vehicle')} = v.{v.col('vin')})"
     )
     columns = ["mailing", "campaign", "kind", "vehicle", "sequence", "chunk", *owner, "interim_mailed_on"]
+    postgresql = lt.connection.vendor == "postgresql"
+    if postgresql:
+        # The statement probes the letters table it is filling (already mailed? an interim
+        # notice?), once per vehicle. Its statistics say it is empty, so PostgreSQL would scan
+        # it whole for every probe, a scan that grows with every row: 645 s for ALE's fleet
+        # (bench/mailing_bench.py) instead of a few seconds by the unique index. As in the
+        # VIN import's merge (campaign.vin_import_merge), for this one statement.
+        execute("SET LOCAL enable_seqscan = off")
+        execute("SET LOCAL jit = off")
     written = execute(
         f"INSERT INTO {lt.name} ({', '.join(lt.col(c) for c in columns)}) "
         f"SELECT %s, %s, %s, v.{v.col('vin')}, {order}, ({order} - 1) / %s + 1, "
@@ -137,6 +148,13 @@ def letters_write(*, mailing: Mailing, only_vins: Sequence[str] | None = None) -
             mailing.kind,
         ],
     )
+    if postgresql:
+        execute("SET LOCAL enable_seqscan TO DEFAULT")
+        execute("SET LOCAL jit TO DEFAULT")
+    if written >= ANALYZE_AFTER and postgresql:
+        # The statistics still say the table is as it was: without them PostgreSQL plans each
+        # chunk's letters (mailing, chunk) as a scan of the whole table, minutes for a fleet.
+        execute(f"ANALYZE {lt.name}")
     c = Table(MailingChunk)
     execute(
         f"INSERT INTO {c.name} ({', '.join(c.col(f) for f in ('mailing', 'number', 'first_sequence', 'last_sequence', 'letters', 'status', 'claimed_by', 'attempt', 'pages', 'error'))}) "

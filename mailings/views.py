@@ -61,7 +61,7 @@ def mailing_new(request: HttpRequest) -> HttpResponse:
             if mailing is not None:
                 messages.success(
                     request,
-                    f"Mailing {mailing.pk} created: {mailing.letters_total:,} letters are being rendered.",
+                    f"Mailing {mailing.pk} created: {mailing.letters_total:,} letters; its page follows them.",
                 )
                 return redirect("mailing-detail", pk=mailing.pk)
         if not form.errors:
