@@ -3,7 +3,7 @@
 alone, the rate on 1 and 2 worker processes, and memory.
 
     .venv/bin/python bench/mailing_bench.py [--backends sqlite,postgresql] [--vehicles 138869]
-        [--render-chunks 2] [--worker-letters 800] [--no-workers]
+        [--render-chunks 2] [--worker-letters 1000] [--no-workers]
 
 For each backend, in a child process with a fresh database (a SQLite file under
 ``bench/.work/mailing/``; a PostgreSQL database created and dropped here):
@@ -369,7 +369,7 @@ def main() -> int:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--vehicles", type=int, default=138_869)
     parser.add_argument("--render-chunks", type=int, default=2)
-    parser.add_argument("--worker-letters", type=int, default=800)
+    parser.add_argument("--worker-letters", type=int, default=1000)
     parser.add_argument("--no-workers", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
