@@ -2,7 +2,10 @@
 """Server time of the completion dashboards and the remedy report at full scale.
 
     .venv/bin/python bench/reports_dashboard_bench.py [--backends sqlite,postgresql] [--requests 50]
-        [--vehicles 138869] [--repair-orders 100000]
+        [--vehicles 138869] [--repair-orders 100000] [--reuse DATABASE_URL]
+
+``--reuse`` measures a database built before (by an earlier ``seed_demo --repair-orders 100000``
+and migrated to this checkout) instead of building one: for profiling between changes.
 
 For each backend, in a child process with a fresh database (a SQLite file under
 ``bench/.work/reports_dashboard/``; a PostgreSQL database created and dropped here):
@@ -54,9 +57,6 @@ def _build(*, vehicles: int, repair_orders: int) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from campaign.models import AffectedVehicle
-    from repairs.models import OutcomeChange, RepairOrder, WarrantyClaim
-
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     out = io.StringIO()
@@ -65,8 +65,14 @@ def _build(*, vehicles: int, repair_orders: int) -> dict:
     log(f"seed_demo {vehicles:,} vehicles, {repair_orders:,} repair orders: {seeded:.1f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    return {"seed_demo_s": round(seeded, 1), **_fleet()}
+
+
+def _fleet() -> dict:
+    from campaign.models import AffectedVehicle
+    from repairs.models import OutcomeChange, RepairOrder, WarrantyClaim
+
     return {
-        "seed_demo_s": round(seeded, 1),
         "entries": AffectedVehicle.objects.count(),
         "repair_orders": RepairOrder.objects.count(),
         "outcome_changes": OutcomeChange.objects.count(),
@@ -74,7 +80,7 @@ def _build(*, vehicles: int, repair_orders: int) -> dict:
     }
 
 
-def _measure(*, requests: int) -> dict:
+def _measure(*, requests: int, only: str = "") -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -101,6 +107,8 @@ def _measure(*, requests: int) -> dict:
         clients[name].force_login(user)
     results = {}
     for label, (persona, url) in pages.items():
+        if only not in label:
+            continue
         client = clients[persona]
         for _ in range(3):
             assert client.get(url).status_code == 200, url
@@ -150,8 +158,9 @@ def child(args: argparse.Namespace) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    fleet = _build(vehicles=args.vehicles, repair_orders=args.repair_orders)
-    print("RESULT " + json.dumps({"fleet": fleet, "pages": _measure(requests=args.requests)}), flush=True)
+    fleet = _fleet() if args.reuse else _build(vehicles=args.vehicles, repair_orders=args.repair_orders)
+    pages = _measure(requests=args.requests, only=args.only)
+    print("RESULT " + json.dumps({"fleet": fleet, "pages": pages}), flush=True)
 
 
 # --- the parent: one child per backend -------------------------------------------------------
@@ -163,7 +172,9 @@ def _psql(sql: str) -> None:
 
 def run_backend(backend: str, args: argparse.Namespace) -> dict:
     WORK.mkdir(parents=True, exist_ok=True)
-    if backend == "sqlite":
+    if args.reuse:
+        url = args.reuse
+    elif backend == "sqlite":
         path = WORK / "bench.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -190,6 +201,8 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
         f"--requests={args.requests}",
         f"--vehicles={args.vehicles}",
         f"--repair-orders={args.repair_orders}",
+        *([f"--reuse={args.reuse}"] if args.reuse else []),
+        *([f"--only={args.only}"] if args.only else []),
     ]
     log(f"{backend}: building and measuring")
     output = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
@@ -198,7 +211,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
     for other in output.stdout.splitlines():
         if not other.startswith("RESULT "):
             print(other)
-    if backend != "sqlite":
+    if backend != "sqlite" and not args.reuse:
         _psql(f"DROP DATABASE IF EXISTS {PG_NAME}")
     return json.loads(line.removeprefix("RESULT "))
 
@@ -209,8 +222,12 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--vehicles", type=int, default=138_869)
     parser.add_argument("--repair-orders", type=int, default=100_000)
+    parser.add_argument("--only", default="", help="measure the pages whose label contains this")
+    parser.add_argument("--reuse", default="", help="measure this database instead of building one")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.reuse:
+        args.backends = "sqlite" if args.reuse.startswith("sqlite") else "postgresql"
     if args.child:
         child(args)
         return 0
