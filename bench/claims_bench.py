@@ -159,6 +159,8 @@ def seed() -> None:
                         dealer_id=ro.dealer_id,
                         repair_order=ro,
                         vehicle_id=ro.vehicle_id,
+                        model_label="GS 350",  # every bench vehicle's
+                        model_year=2007,
                         campaign=ale,
                         labor_operation="ALE010",
                         labor_hours=Decimal("6.0"),

@@ -176,6 +176,8 @@ def _build(*, dealers: int, appointments: int, moment):
             dealer=d,
             repair_order=ro,
             vehicle_id=ro.vehicle_id,
+            model_label="GS 350",  # every bench vehicle's
+            model_year=2007,
             campaign=ale,
             labor_operation="BENCH",
             labor_hours=Decimal("6.5"),

@@ -26,7 +26,7 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone
 
-from campaign.models import AffectedVehicle, Campaign, RemedyOperation
+from campaign.models import AffectedVehicle, Campaign, RemedyOperation, Vehicle
 from dealers.models import Dealer
 from demo.activity_bookings import bookings_seed
 from demo.activity_rows import (
@@ -196,6 +196,12 @@ def _remedies_and_claims(
             )
 
     claims, claim_events = [], []
+    model_of = {
+        vin: (label, year)
+        for vin, label, year in Vehicle.objects.filter(campaign_entries__campaign=campaign).values_list(
+            "vin", "model_label", "model_year"
+        )
+    }
     for ro, (_e, vin, dealer, op, completed_on) in zip(orders, remedied, strict=True):
         if rng.random() >= CLAIMED_SHARE:
             continue
@@ -222,6 +228,8 @@ def _remedies_and_claims(
                 dealer=dealer,
                 repair_order=ro,
                 vehicle_id=vin,
+                model_label=model_of[vin][0],
+                model_year=model_of[vin][1],
                 campaign=campaign,
                 labor_operation=op.labor_operation,
                 condition=campaign.claim_condition or "Safety recall condition.",

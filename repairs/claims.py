@@ -238,7 +238,7 @@ def claim_submit(
     with transaction.atomic():
         ro = (
             scope_to_user(RepairOrder.objects.all(), user, roles=SUBMITTER_ROLES)
-            .select_related("campaign", "dealer")
+            .select_related("campaign", "dealer", "vehicle")
             .select_for_update(of=("self",))
             .filter(pk=repair_order_id)
             .first()
@@ -252,6 +252,8 @@ def claim_submit(
             dealer_id=ro.dealer_id,
             repair_order=ro,
             vehicle_id=ro.vehicle_id,
+            model_label=ro.vehicle.model_label,
+            model_year=ro.vehicle.model_year,
             campaign_id=ro.campaign_id,
             condition=ro.campaign.claim_condition,
             cause=ro.campaign.claim_cause,

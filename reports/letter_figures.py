@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min
 
 from campaign.models import Campaign
 from mailings.models import Letter, Mailing
@@ -35,10 +35,9 @@ def letters_mailed_and_returned(
         letters = letters.filter(vehicle__model_label=model)
     if model_year:
         letters = letters.filter(vehicle__model_year=model_year)
-    # A letter comes back at most once (returned_mail_once_per_letter): the join counts each once.
-    return letters.aggregate(
-        mailed=Count("pk", distinct=True), returned=Count("returns", filter=Q(returns__isnull=False))
-    )
+    # A letter comes back at most once (returned_mail_once_per_letter), so the outer join to
+    # its return repeats no letter: COUNT(*) counts letters, COUNT(return) the returned ones.
+    return letters.aggregate(mailed=Count("*"), returned=Count("returns"))
 
 
 def owner_notification_span(*, campaign: Campaign, until: dt.date) -> tuple[dt.date | None, dt.date | None]:

@@ -1,18 +1,19 @@
-"""The completion dashboard's summary tables (``EntryTally``, ``DayTally``): rebuilt and kept.
+"""The completion dashboard's summary tables (``EntryTally``, ``DayTally``, ``ModelDayTally``):
+rebuilt and kept.
 
 Measured first (bench/reports_dashboard_bench.py, SQLite, 138,869 vehicles, 100,000 ROs): the
 dashboard's counts straight from the entries and outcome rows cost 224 ms (per dealer and
 status), 134 ms (per model and year), 69 + 41 ms (the burn-up) and 217 ms (the 8-week pace):
 the national page answered in 1.3 s against a 200 ms budget. From these two tables the same
-figures are GROUP BYs over a few thousand rows. The simple form is still in
-``dashboard_selectors`` (``_board_from_history``): the page uses it when a model or model
-year filter asks for what ``DayTally`` does not hold, and the tests compare the two.
+figures are GROUP BYs over a few thousand rows; with a model or model-year filter the burn-up
+and pace read ``ModelDayTally`` (the same days split by model and year). The simple form, from
+the history rows, is still in ``reports.dashboard_history``: the tests compare the two.
 
 Kept on write, in the writer's transaction:
 
 - every outcome (``repairs.signals.outcome_recorded``: a remedy, an RO completion, not needed,
   unreachable, an undo, a removal) moves its entry from one ``EntryTally`` row to another and
-  counts a remedy or removal (or its undo) on the day's ``DayTally`` row;
+  counts a remedy or removal (or its undo) on the day's ``DayTally`` and ``ModelDayTally`` rows;
 - a posted list (``campaign.signals.affected_list_changed``, after dealers assign servicing)
   rebuilds the campaign's rows from the entries, as do ``seed_demo`` and the nightly
   ``reports.tallies_refresh`` beat job (which also heals any drift from bulk writes that
@@ -29,7 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaign.models import AffectedVehicle, Campaign, Vehicle
-from reports.models import DayTally, EntryTally
+from reports.models import DayTally, EntryTally, ModelDayTally
 from reports.week_index import WeekIndex
 
 Status = AffectedVehicle.Status
@@ -53,34 +54,49 @@ def tallies_refresh(*, campaign_id: int) -> tuple[int, int]:
         .order_by()
     )
     day = WeekIndex("added_at", origin, days=1)
-    added = entries.values(dealer_key=dealer, d=day).annotate(n=Count("pk")).order_by()
+    vehicle = {"label": F("vehicle__model_label"), "year": F("vehicle__model_year")}
+    added = entries.values(dealer_key=dealer, d=day, **vehicle).annotate(n=Count("pk")).order_by()
     change_dealer = Coalesce(F("entry__vehicle__servicing__dealer_id"), Value(0), output_field=IntegerField())
     moves = (
         OutcomeChange.objects.filter(entry__campaign=campaign)
-        .values(dealer_key=change_dealer, d=WeekIndex("at", origin, days=1))
+        .values(
+            dealer_key=change_dealer,
+            d=WeekIndex("at", origin, days=1),
+            label=F("entry__vehicle__model_label"),
+            year=F("entry__vehicle__model_year"),
+        )
         .annotate(
             rem=Sum(_delta(Status.REMEDIED), output_field=IntegerField()),
             rmv=Sum(_delta(Status.REMOVED), output_field=IntegerField()),
         )
         .order_by()
     )
+    # Per dealer, model, year and day; ``DayTally`` is the same summed over model and year.
+    model_days: dict[tuple, ModelDayTally] = {}
     days: dict[tuple[int, int], DayTally] = {}
+
+    def rows_for(row) -> tuple[ModelDayTally, DayTally]:
+        dealer_id, d, label, year = row["dealer_key"], row["d"], row["label"] or "", row["year"]
+        on = ORIGIN + dt.timedelta(days=d)
+        by_model = model_days.setdefault(
+            (dealer_id, d, label, year),
+            ModelDayTally(campaign=campaign, dealer_id=dealer_id, model_label=label, model_year=year, day=on),
+        )
+        return by_model, days.setdefault(
+            (dealer_id, d), DayTally(campaign=campaign, dealer_id=dealer_id, day=on)
+        )
+
     for row in added:
-        days[(row["dealer_key"], row["d"])] = DayTally(
-            campaign=campaign,
-            dealer_id=row["dealer_key"],
-            day=ORIGIN + dt.timedelta(days=row["d"]),
-            added=row["n"],
-        )
+        for tally in rows_for(row):
+            tally.added += row["n"]
     for row in moves:
-        key = (row["dealer_key"], row["d"])
-        tally = days.setdefault(
-            key, DayTally(campaign=campaign, dealer_id=key[0], day=ORIGIN + dt.timedelta(days=key[1]))
-        )
-        tally.remedied, tally.removed = row["rem"] or 0, row["rmv"] or 0
+        for tally in rows_for(row):
+            tally.remedied += row["rem"] or 0
+            tally.removed += row["rmv"] or 0
     with transaction.atomic():
         EntryTally.objects.filter(campaign=campaign).delete()
         DayTally.objects.filter(campaign=campaign).delete()
+        ModelDayTally.objects.filter(campaign=campaign).delete()
         rows = EntryTally.objects.bulk_create(
             [
                 EntryTally(
@@ -96,6 +112,7 @@ def tallies_refresh(*, campaign_id: int) -> tuple[int, int]:
             batch_size=2000,
         )
         DayTally.objects.bulk_create(days.values(), batch_size=2000)
+        ModelDayTally.objects.bulk_create(model_days.values(), batch_size=2000)
     return len(rows), len(days)
 
 
@@ -148,6 +165,7 @@ def tallies_record_outcome(*, entry: AffectedVehicle, change) -> None:
             remedied=remedied,
             removed=removed,
         )
+        _bump(ModelDayTally, {**keys, "day": day}, remedied=remedied, removed=removed)
 
 
 def tallies_refresh_all() -> int:

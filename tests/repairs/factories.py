@@ -89,6 +89,8 @@ class WarrantyClaimFactory(factory.django.DjangoModelFactory):
 
     dealer = factory.SelfAttribute("repair_order.dealer")
     vehicle = factory.SelfAttribute("repair_order.vehicle")
+    model_label = factory.SelfAttribute("repair_order.vehicle.model_label")
+    model_year = factory.SelfAttribute("repair_order.vehicle.model_year")
     campaign = factory.SelfAttribute("repair_order.campaign")
     labor_operation = factory.SelfAttribute("repair_order.labor_operation")
     labor_hours = factory.SelfAttribute("repair_order.flat_rate_hours")

@@ -46,6 +46,9 @@ def test_amounts_flat_rate_times_rate_and_kit_plus_allowance(setup, dealer_a, se
     assert claim.sublet_amount == Decimal("35.50")
     assert claim.total == Decimal("1019.50")
     assert claim.condition == "Valve springs may crack."
+    # The vehicle's model as claimed (the dashboard's model filter reads it from the claim).
+    assert (claim.model_label, claim.model_year) == (ro.vehicle.model_label, ro.vehicle.model_year)
+    assert claim.model_label and claim.model_year
     assert [(p.part_number, p.quantity, p.unit_price) for p in claim.parts.all()] == [
         ("13711-31110", 1, Decimal("240.00"))
     ]

@@ -12,7 +12,7 @@ from dealers.models import ServicingDealer
 from repairs.models import OutcomeChange
 from tests.factories import AffectedVehicleFactory, VehicleFactory, ale_vin
 
-_serials = itertools.count(20000)
+_serials = itertools.count(50_000)  # apart from factories_claims (20,000) and the others
 
 
 def at(day: dt.date, hour: int = 12) -> dt.datetime:

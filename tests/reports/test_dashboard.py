@@ -131,16 +131,19 @@ def test_every_number_leads_to_its_list(client_for, principal_a, campaign_admin,
 def test_claims_by_status_with_their_amounts(client_for, campaign_admin, fleet, dealer_a, ale):
     from decimal import Decimal
 
+    from campaign.models import Vehicle
     from tests.repairs.factories import WarrantyClaimFactory
     from tests.repairs.factories_claims import completed_ro
 
-    for status, labor, parts in (
-        ("approved", "720.00", "264.00"),
-        ("approved", "10.00", "6.00"),
-        ("rejected", "400.00", "100.00"),
+    for n, (status, labor, parts) in enumerate(
+        (("approved", "720.00", "264.00"), ("approved", "10.00", "6.00"), ("rejected", "400.00", "100.00"))
     ):
+        ro = completed_ro(ale, dealer_a, affected=False)
+        if n == 0:  # one claim on an LS 460, for the model filter below
+            Vehicle.objects.filter(vin=ro.vehicle_id).update(model_label="LS 460", model_year=2008)
+            ro.vehicle.refresh_from_db()
         WarrantyClaimFactory(
-            repair_order=completed_ro(ale, dealer_a, affected=False),
+            repair_order=ro,
             status=status,
             labor_amount=Decimal(labor),
             parts_amount=Decimal(parts),
@@ -152,6 +155,12 @@ def test_claims_by_status_with_their_amounts(client_for, campaign_admin, fleet, 
         1,
         500.0,
     )
+    # Under a model filter, the claims of that model's vehicles only (reports.dashboard_selectors).
+    client = client_for(campaign_admin)
+    assert client.get(URL, {"model": "LS 460"}).context["board"].claims == {"approved": (1, 984.0)}
+    assert client.get(URL, {"year": "2008"}).context["board"].claims == {"approved": (1, 984.0)}
+    others = client.get(URL, {"model": "GS 350"}).context["board"].claims
+    assert others == {"approved": (1, 16.0), "rejected": (1, 500.0)}
 
 
 def test_every_table_exports(client_for, campaign_admin, fleet):
@@ -205,3 +214,15 @@ def test_region_query_count_does_not_grow(
     client = client_for(regional_west)
     with django_assert_num_queries(NATIONAL_QUERIES):
         assert client.get(URL).status_code == 200
+
+
+@pytest.mark.parametrize(("dealers", "per_dealer"), [(2, 2), (6, 9)])
+def test_a_model_filter_costs_the_same_queries_at_any_size(
+    client_for, campaign_admin, ale, region_west, dealers, per_dealer, django_assert_num_queries
+):
+    """Under a model and year filter the burn-up and pace read ModelDayTally, not the history
+    rows: the same count as the plain page."""
+    _grow(ale, region_west, dealers, per_dealer)
+    client = client_for(campaign_admin)
+    with django_assert_num_queries(NATIONAL_QUERIES):
+        assert client.get(URL, {"model": "GS 350", "year": "2007"}).status_code == 200
