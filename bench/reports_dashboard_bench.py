@@ -13,7 +13,7 @@ For each backend, in a child process with a fresh database (a SQLite file under
 1. ``migrate`` and ``seed_demo --repair-orders 100000`` (timed: the demo's full scale): the
    full fleet, ~230 dealers, the demo users, 100,000 completed repair orders with their
    outcome history and claims, the parts story, the remedy reports' history (unreachable
-   owners, removals, report 1 submitted); then ``ANALYZE``, as autovacuum would have run;
+   owners, removals, report 1 submitted); then ``ANALYZE`` (``VACUUM ANALYZE`` on PostgreSQL), as autovacuum would have run;
 2. through Django's test client (in process: middleware, views, templates, SQL; no network),
    ``--requests`` timed GETs of each page after 3 warm-ups: the national dashboard as ``admin``
    (plain, one region, one model, its dealer table as CSV), the Western region's as
@@ -64,7 +64,9 @@ def _build(*, vehicles: int, repair_orders: int) -> dict:
     seeded = time.perf_counter() - started
     log(f"seed_demo {vehicles:,} vehicles, {repair_orders:,} repair orders: {seeded:.1f} s")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # As autovacuum would have: statistics, and on PostgreSQL the visibility map too (without
+        # it no index-only scan: the claims' sum read 92,000 rows, 48 ms against 13 ms).
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return {"seed_demo_s": round(seeded, 1), **_fleet()}
 
 

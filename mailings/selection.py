@@ -122,7 +122,18 @@ def letters_write(*, mailing: Mailing, only_vins: Sequence[str] | None = None) -
         f"(SELECT i.{lt.col('mailed_on')} FROM {lt.name} i WHERE i.{lt.col('campaign')} = a.{q.a.col('campaign')} "
         f"AND i.{lt.col('kind')} = %s AND i.{lt.col('vehicle')} = v.{v.col('vin')})"
     )
-    columns = ["mailing", "campaign", "kind", "vehicle", "sequence", "chunk", *owner, "interim_mailed_on"]
+    columns = [
+        "mailing",
+        "campaign",
+        "kind",
+        "vehicle",
+        "model_label",
+        "model_year",
+        "sequence",
+        "chunk",
+        *owner,
+        "interim_mailed_on",
+    ]
     postgresql = lt.connection.vendor == "postgresql"
     if postgresql:
         # The statement probes the letters table it is filling (already mailed? an interim
@@ -134,7 +145,8 @@ def letters_write(*, mailing: Mailing, only_vins: Sequence[str] | None = None) -
         execute("SET LOCAL jit = off")
     written = execute(
         f"INSERT INTO {lt.name} ({', '.join(lt.col(c) for c in columns)}) "
-        f"SELECT %s, %s, %s, v.{v.col('vin')}, {order}, ({order} - 1) / %s + 1, "
+        f"SELECT %s, %s, %s, v.{v.col('vin')}, v.{v.col('model_label')}, v.{v.col('model_year')}, "
+        f"{order}, ({order} - 1) / %s + 1, "
         f"{', '.join(f'v.{v.col(c)}' for c in owner)}, {interim} "
         f"{base} AND NOT {q.mailed()} AND NOT {q.no_address()} AND NOT {q.undeliverable()}",
         [

@@ -109,6 +109,8 @@ def test_the_database_refuses_a_second_letter_of_a_kind_to_a_vehicle(ale_notifyi
             campaign=ale_notifying,
             kind=Kind.NOTIFICATION,
             vehicle_id=letter.vehicle_id,
+            model_label=letter.model_label,
+            model_year=letter.model_year,
             sequence=1,
             chunk=1,
             owner_name="x",

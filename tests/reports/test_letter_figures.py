@@ -29,6 +29,8 @@ def _letters(campaign, kind: str, entries: list, *, mailed_on: dt.date | None) -
             campaign=campaign,
             kind=kind,
             vehicle_id=e.vehicle_id,
+            model_label=e.vehicle.model_label,
+            model_year=e.vehicle.model_year,
             sequence=i,
             chunk=0,
             owner_name="Owner",
@@ -66,6 +68,30 @@ def test_the_dashboards_count_letters_mailed_and_returned_in_scope(
     assert 'href="/mailings/"' in national.content.decode()
     west = client_for(regional_west).get("/reports/")
     assert west.context["board"].letters == {"mailed": 6, "returned": 1}
+
+
+def test_a_model_filter_counts_the_letters_to_that_models_vehicles(
+    client_for, campaign_admin, regional_west, dealer_a, mailed
+):
+    ls = [
+        entry(mailed, dealer=dealer_a, added=D(2010, 7, 7), model_label="LS 460", year=2008) for _ in range(2)
+    ]
+    letters = _letters(mailed, "notification", ls, mailed_on=D(2010, 8, 3))
+    ReturnedMail.objects.create(letter=letters[1], reason="moved", received_on=D(2010, 8, 25))
+    tallies_refresh(campaign_id=mailed.pk)
+    national = client_for(campaign_admin)
+    assert national.get("/reports/", {"model": "LS 460"}).context["board"].letters == {
+        "mailed": 2,
+        "returned": 1,
+    }
+    assert national.get("/reports/", {"year": "2008"}).context["board"].letters == {
+        "mailed": 2,
+        "returned": 1,
+    }
+    gs = national.get("/reports/", {"model": "GS 350", "year": "2007"}).context["board"].letters
+    assert gs == {"mailed": 8, "returned": 1}
+    west = client_for(regional_west).get("/reports/", {"model": "LS 460"}).context["board"].letters
+    assert west == {"mailed": 2, "returned": 1}
 
 
 def test_the_report_dates_are_owner_notices_up_to_the_period_end(ale, campaign_admin, client, mailed):
