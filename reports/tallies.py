@@ -23,8 +23,9 @@ Kept on write, in the writer's transaction:
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, IntegerField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -72,27 +73,18 @@ def tallies_refresh(*, campaign_id: int) -> tuple[int, int]:
         .order_by()
     )
     # Per dealer, model, year and day; ``DayTally`` is the same summed over model and year.
-    model_days: dict[tuple, ModelDayTally] = {}
-    days: dict[tuple[int, int], DayTally] = {}
-
-    def rows_for(row) -> tuple[ModelDayTally, DayTally]:
-        dealer_id, d, label, year = row["dealer_key"], row["d"], row["label"] or "", row["year"]
-        on = ORIGIN + dt.timedelta(days=d)
-        by_model = model_days.setdefault(
-            (dealer_id, d, label, year),
-            ModelDayTally(campaign=campaign, dealer_id=dealer_id, model_label=label, model_year=year, day=on),
-        )
-        return by_model, days.setdefault(
-            (dealer_id, d), DayTally(campaign=campaign, dealer_id=dealer_id, day=on)
-        )
-
+    model_days: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])  # added, remedied, removed
     for row in added:
-        for tally in rows_for(row):
-            tally.added += row["n"]
+        model_days[(row["dealer_key"], row["d"], row["label"] or "", row["year"])][0] += row["n"]
     for row in moves:
-        for tally in rows_for(row):
-            tally.remedied += row["rem"] or 0
-            tally.removed += row["rmv"] or 0
+        counts = model_days[(row["dealer_key"], row["d"], row["label"] or "", row["year"])]
+        counts[1] += row["rem"] or 0
+        counts[2] += row["rmv"] or 0
+    days: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (dealer_id, d, _label, _year), counts in model_days.items():
+        for i, n in enumerate(counts):
+            days[(dealer_id, d)][i] += n
+    on = {d: connection.ops.adapt_datefield_value(ORIGIN + dt.timedelta(days=d)) for _dealer, d in days}
     with transaction.atomic():
         EntryTally.objects.filter(campaign=campaign).delete()
         DayTally.objects.filter(campaign=campaign).delete()
@@ -111,9 +103,42 @@ def tallies_refresh(*, campaign_id: int) -> tuple[int, int]:
             ],
             batch_size=2000,
         )
-        DayTally.objects.bulk_create(days.values(), batch_size=2000)
-        ModelDayTally.objects.bulk_create(model_days.values(), batch_size=2000)
+        _insert(
+            DayTally,
+            ("campaign", "dealer_id", "day", "added", "remedied", "removed"),
+            [(campaign.pk, dealer_id, on[d], *counts) for (dealer_id, d), counts in days.items()],
+        )
+        _insert(
+            ModelDayTally,
+            ("campaign", "dealer_id", "model_label", "model_year", "day", "added", "remedied", "removed"),
+            [(campaign.pk, k[0], k[2], k[3], on[k[1]], *counts) for k, counts in model_days.items()],
+        )
     return len(rows), len(days)
+
+
+def _insert(model, columns: tuple[str, ...], rows: list[tuple], batch: int = 500) -> None:
+    """Plain rows: PostgreSQL's COPY, else ``batch`` to a multi-row INSERT.
+
+    For ALE's 58,700 ``ModelDayTally`` rows (full scale) ``bulk_create`` spent 6.5 of its
+    7.9 s building the statements on SQLite (pyinstrument); multi-row INSERTs take 1 s there.
+    On PostgreSQL they took 5.3 s (91 µs a row, with the table's four indexes), COPY 1.4 s.
+    """
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        one = f"({', '.join(['%s'] * len(columns))})"
+        for start in range(0, len(rows), batch):
+            part = rows[start : start + batch]
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(part))}",
+                [value for row in part for value in row],
+            )
 
 
 def _delta(status: str):
