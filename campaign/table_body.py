@@ -19,21 +19,28 @@ with the default template: drop the base class and the ``template_name`` to go b
 
 What django-tables2 does that this does not (a table that needs it stays a plain Table):
 records are read by attribute (dataclasses, plain objects; not dicts, nor a model field's
-``get_FOO_display``, nor a method called); ``<td>`` attributes are computed once per column, not per cell; no
-link or many-to-many columns.
+``get_FOO_display``, nor a method called); ``<td>`` attributes are computed once per column,
+not per cell; no link or many-to-many columns.
 
-Measured 2026-12-02 on the full-scale SQLite database (230 dealers), as ``admin``, through the
-test client, DEBUG off, this process's CPU per request, p50 of 30 after 3 warm-ups:
+Measured 2026-12-02 on the full-scale databases (138,869 vehicles, 230 dealers), as ``admin``,
+through the test client, DEBUG off: this process's CPU per request, p50 of 30 after 3 warm-ups
+(SQLite: the median of 10 rounds' p50), the code before (a9809f0) and after run alternately.
+The machine was busy (load average 1.8-3.0 on 2 cores), which inflates CPU time: before, at
+load 0.5, the national page took 115 ms.
 
-========================================  ==========  ==========
-page                                      before      after
-========================================  ==========  ==========
-``/reports/`` (national)                  114.6 ms    TODO
-``/reports/?table=dealers&_export=csv``   225.9 ms    TODO
-========================================  ==========  ==========
+=========================================  ======================  =====================
+page                                       SQLite, 10 rounds        PostgreSQL, 2 rounds
+=========================================  ======================  =====================
+``/reports/`` (national)                   160 -> 105 ms            93-122 -> 54-68 ms
+``/reports/?table=dealers&_export=csv``    233 -> 83 ms             150-198 -> 46-48 ms
+=========================================  ======================  =====================
 
-``bench/reports_dashboard_bench.py --reuse sqlite:////work/full.sqlite3 --only national``
-measures the same pages. The parts dashboard's figures: the README's Speed section.
+The page's HTML is the same but for whitespace between tags; the CSV lost its links. What is
+left of the national page (pyinstrument, SQLite): the board's queries and their rows ~45 %,
+the five tables ~20 % (their bodies half of it, header and pagination the rest), the crispy
+filter form ~15 %, the tables' construction ~6 %. ``bench/reports_dashboard_bench.py --reuse
+<database> --only national`` measures the same pages; the parts dashboard's figures are in the
+README's Speed section.
 """
 
 from __future__ import annotations
