@@ -1,10 +1,13 @@
 """The completion dashboard's tables (django-tables2 over the selector's lines): sortable,
-exportable. ``render_*`` draws links for the page; ``value_*`` is what CSV/XLSX write."""
+exportable. ``render_*`` draws links for the page; ``value_*`` is what CSV/XLSX write (the
+plain figure, no link). Body and export rows are drawn by ``campaign.table_body``."""
 
 from __future__ import annotations
 
 import django_tables2 as tables
 from django.utils.html import format_html
+
+from campaign.table_body import FastBodyTable
 
 NUMERIC = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 
@@ -63,7 +66,7 @@ class Flag(tables.Column):
         return "never" if value.weeks_to_serve is None else f"{value.weeks_to_serve:.0f}"
 
 
-class _Figures(tables.Table):
+class _Figures(FastBodyTable):
     involved = Count("Involved")
     remedied = Count("Remedied")
     open = Count("Open")
@@ -71,7 +74,7 @@ class _Figures(tables.Table):
     unreachable = Count("Unreachable")
     completion = Percent("Completion")
 
-    class Meta:
+    class Meta(FastBodyTable.Meta):
         attrs = {"class": "table table-sm table-hover align-middle mb-0"}
         orderable = True
 
@@ -104,8 +107,14 @@ class RegionTable(GroupTable):
     def render_label(self, record, value) -> str:
         return format_html('<a href="{}">{}</a>', self.link(region=record.key), value)
 
+    def value_label(self, value) -> str:
+        return value
+
     def render_weekly_rate(self, value) -> str:
         return f"{value:,.1f}"
+
+    def value_weekly_rate(self, value) -> float:
+        return round(value, 1)
 
 
 class DealerTable(_Figures):
@@ -147,6 +156,18 @@ class DealerTable(_Figures):
 
     def render_weekly_rate(self, value) -> str:
         return f"{value:,.1f}"
+
+    # The export's figures: what the links above show, without the links.
+    def value_name(self, value) -> str:
+        return value
+
+    def value_open(self, value) -> int:
+        return value
+
+    value_remedied = value_scheduled = value_open
+
+    def value_weekly_rate(self, value) -> float:
+        return round(value, 1)
 
 
 class BottomTable(DealerTable):

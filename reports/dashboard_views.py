@@ -32,16 +32,21 @@ def _links(request: HttpRequest, *, campaign: Campaign) -> dict:
         "dealer_principal", frozenset()
     )
     base = request.GET.copy()
-    base.pop(EXPORT_PARAM, None)
-    base.pop("table", None)
+    for key in (EXPORT_PARAM, "table", "page", "d-page", "r-page"):
+        base.pop(key, None)
+    # Asked once per dealer row: what does not depend on the dealer is worked out once.
+    dashboard = reverse("completion-dashboard")
+    completed = (
+        f"{reverse('repair-order-list')}?{urlencode({'status': 'completed', 'campaign': campaign.pk})}"
+        if user.has_perm("repairs.view_repairorder")
+        else ""
+    )
 
     def here(**changes) -> str:
         query = base.copy()
-        for key in ("page", "d-page", "r-page"):
-            query.pop(key, None)
         for key, value in changes.items():
             query[key] = value
-        return f"{reverse('completion-dashboard')}?{query.urlencode()}"
+        return f"{dashboard}?{query.urlencode()}"
 
     def open_list(dealer) -> str:
         # A dealer's open vehicles not yet booked: its call list, for its own staff.
@@ -50,9 +55,7 @@ def _links(request: HttpRequest, *, campaign: Campaign) -> dict:
         return ""
 
     def remedied(dealer) -> str:
-        if user.has_perm("repairs.view_repairorder"):
-            return f"{reverse('repair-order-list')}?{urlencode({'status': 'completed', 'campaign': campaign.pk})}"
-        return ""
+        return completed
 
     def scheduled(dealer) -> str:
         if dealer.dealer_id in call_list_dealers:
