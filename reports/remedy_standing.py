@@ -16,11 +16,14 @@ The simple form this replaced, a correlated subquery per entry::
         stood=Coalesce(Subquery(last), Value("open|"))
     ).values("stood", region=F("vehicle__servicing__dealer__region_id")).annotate(n=Count("pk"))
 
-Measured 2026-12-02, the function alone at full scale (138,869 entries, 100,212 changes,
-2026-Q4, bench/reports_dashboard_bench.py's database, the machine shared with other work so
-the lower of repeated runs): PostgreSQL ~750-925 ms before (an index probe per entry, ~370 ms
-of it JIT compiling, as the subplan's cost passes jit_above_cost), ~210-260 ms with this
-statement; SQLite ~420 ms before, ~200 ms now.
+Measured 2026-12-02 at full scale (138,869 entries, 100,212 changes, the current quarter
+2026-Q4) on the machine shared with other work (load ~1.2), old and new alternating in one
+process, p50 (min) of 11 runs, the function alone: PostgreSQL 734 (681) ms before, an index
+probe per entry and ~370 ms of JIT compiling (the subplan's cost passes jit_above_cost),
+204 (167) ms with this statement; SQLite 269 (258) ms before, 195 (190) ms now. The report
+page (bench/reports_dashboard_bench.py --reuse --only remedy): PostgreSQL p50 803 -> 166 ms,
+SQLite 305 -> 258 ms. A quarter before the list was posted (2010-Q4) costs the same as before
+(~30 ms on PostgreSQL, ~10 ms on SQLite: the scan of the campaign's entries).
 
 Why SQL and not the ORM: the ORM joins ``campaign_vehicle`` between the entry and its
 servicing dealer (an inner join on the VIN that PostgreSQL cannot drop: +80 ms here), and it
@@ -28,10 +31,13 @@ cannot aggregate over a window-function filter (``.filter(rank=1)`` then ``.anno
 groups by the change's id, one row per change). Why this shape: PostgreSQL plans the "no later
 change" test as one hash anti-join over the changes; SQLite runs it as a probe of the
 (entry, at) index per change and reads each entry's changes from that index. A window
-function (ROW_NUMBER() OVER (PARTITION BY entry ORDER BY at DESC, id DESC)) measured the same
-on PostgreSQL and 40% slower on SQLite, and its ``rn = 1`` filter is estimated at 0.5% of the
-rows, which led PostgreSQL to nested loops when the window came first. A wider index (the
-status and reason in it, for SQLite to read no table row) made no difference the noise showed.
+function (ROW_NUMBER() OVER (PARTITION BY entry ORDER BY at DESC, id DESC), rn = 1) measured
+the same or slower on PostgreSQL, even reading an (entry, at DESC, id DESC) INCLUDE (status,
+reason) index in its order, and took 1.5-2x as long on SQLite; PostgreSQL estimates its
+``rn = 1`` at 0.5% of the rows, which led it to nested loops when the window came first.
+DISTINCT ON (PostgreSQL only) over that index was no faster either, and the index with the
+status and reason as keys (no table read on SQLite) made no difference the noise showed: no
+new index.
 
 The anti-join reads every campaign's changes before the instant, not only this campaign's
 (the changes hold no campaign): the join on the entry keeps only this campaign's, but with
