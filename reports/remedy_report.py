@@ -23,8 +23,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from campaign.errors import DomainError
@@ -34,6 +32,7 @@ from repairs.models import OutcomeChange
 from reports.letter_figures import owner_notification_span
 from reports.models import RemedyReportSubmission
 from reports.remedy_periods import Period, Quarter, period_for_quarter, remedy_started_on, report_schedule
+from reports.remedy_standing import standing_by_region
 
 Status = AffectedVehicle.Status
 Reason = OutcomeChange.UnreachableReason
@@ -111,27 +110,12 @@ def end_of(day: dt.date) -> dt.datetime:
 def remedy_figures_by_region(*, campaign: Campaign, until: dt.date) -> dict[int | None, RemedyFigures]:
     """region id (None: no servicing dealer yet) -> figures as the data stood at the end of ``until``.
 
-    One query: each entry listed before the end, its last change before the end (a correlated
-    subquery on the (entry, at) index), grouped by region and by where it stood.
+    One query (``reports.remedy_standing``): each entry listed before the end, where its last
+    change before the end put it, counted by region and by where it stood.
     """
-    end = end_of(until)
-    last = (
-        OutcomeChange.objects.filter(entry=OuterRef("pk"), at__lt=end)
-        .order_by("-at", "-pk")
-        .values(where=Concat("to_status", Value("|"), "unreachable_reason"))[:1]
-    )
-    rows = (
-        AffectedVehicle.objects.filter(campaign=campaign, added_at__lt=end)
-        .annotate(stood=Coalesce(Subquery(last), Value(f"{Status.OPEN}|")))
-        .values("stood", region=F("vehicle__servicing__dealer__region_id"))
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     figures: dict[int | None, RemedyFigures] = {}
-    for row in rows:
-        f = figures.setdefault(row["region"], RemedyFigures())
-        status, _, reason = row["stood"].partition("|")
-        n = row["n"]
+    for region, status, reason, n in standing_by_region(campaign_id=campaign.pk, end=end_of(until)):
+        f = figures.setdefault(region, RemedyFigures())
         if status == Status.REMOVED:
             f.removed += n
             continue
