@@ -1,7 +1,6 @@
-"""The completion dashboard's burn-up and pace straight from the outcome history: the simple
-form ``reports.tallies`` replaced (see its docstring for the measurements). Still used when a
-model or model-year filter asks for what ``DayTally`` does not hold, and by the tests, which
-compare it with the tallies' answer."""
+"""The completion dashboard's week arithmetic, and the burn-up straight from the outcome
+history: the simple form ``reports.tallies`` replaced (see its docstring for the measurements),
+kept for the tests, which compare it with the tallies' answer, with and without a model filter."""
 
 from __future__ import annotations
 
@@ -69,14 +68,3 @@ def history_burn_up(*, changes, entries, today, date_from, date_to):
     for row in entries.values(w=WeekIndex("added_at", origin)).annotate(n=Count("pk")).order_by():
         added[max(row["w"], -1)] += row["n"]
     return cumulative(first_monday, n_weeks, remedied, added, removed)
-
-
-def history_pace(*, changes, since: dt.datetime) -> dict[int | None, int]:
-    """Servicing dealer id -> net remedies since ``since``: one query."""
-    rows = (
-        changes.filter(at__gte=since)
-        .values("entry__vehicle__servicing__dealer")
-        .annotate(n=net(Status.REMEDIED))
-        .order_by()
-    )
-    return {row["entry__vehicle__servicing__dealer"]: row["n"] for row in rows}
